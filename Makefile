@@ -1,0 +1,133 @@
+# Mayfly: `make` builds every app in apps/ to build/<name>.elf; `make APP=dir` builds the app
+# whose .c files are in dir. See README.md for run, test, image and bench.
+
+BUILD      := build
+APPS       := $(patsubst apps/%/,%,$(wildcard apps/*/))
+APP        ?=
+RUN_APP    ?= hello
+CC         := gcc
+LD         := ld
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+LIBGCC     := $(shell $(CC) -print-libgcc-file-name)
+
+# Code that runs in the guest: no red zone (interrupts push onto the stack in use), frame
+# pointers (for backtraces), sections per function (the link keeps only what is used).
+TARGET_FLAGS := -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
+  -fno-omit-frame-pointer -ffunction-sections -fdata-sections -mcmodel=small \
+  -fno-asynchronous-unwind-tables
+
+# newlib, built once per version, flags and recipe (the directory name carries their hash).
+NEWLIB_FLAGS := $(TARGET_FLAGS)
+NEWLIB_KEY := $(shell { echo 3.3.0 $(NEWLIB_FLAGS); cat libc/build-newlib; } | sha256sum | cut -c1-12)
+NEWLIB     := $(BUILD)/newlib-$(NEWLIB_KEY)
+NEWLIB_STAMP := $(NEWLIB)/lib/libc.a
+SETUP_STAMP := $(BUILD)/.setup-$(shell sha256sum scripts/setup | cut -c1-12)
+
+# Which POSIX parts newlib's headers declare: those Mayfly provides.
+POSIX_DEFS := -D_POSIX_THREADS=200809L -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
+  -D_POSIX_CLOCK_SELECTION=200809L -D_POSIX_CPUTIME=200809L -D_POSIX_TIMEOUTS=200809L -D_POSIX_THREAD_ATTR_STACKSIZE=200809L \
+  -D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1
+
+INCLUDES   := -nostdinc -isystem libc/include -isystem $(NEWLIB)/include -isystem $(GCC_INCLUDE)
+GUEST_CFLAGS := $(TARGET_FLAGS) --param=min-pagesize=0 -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MMD -MP
+WARN       := -Wall -Wextra -Werror
+CFLAGS     ?=
+LDLIBS     ?=
+
+CORE_SRCS  := $(wildcard boot/*.S kernel/*.c kernel/*.S libc/*.c)
+CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
+ENTRY_OBJ  := $(BUILD)/core/boot/entry.S.o
+LIBMAYFLY  := $(BUILD)/libmayfly.a
+LDFLAGS_IMAGE := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 -z noexecstack \
+  --gc-sections --no-warn-rwx-segments
+LINK_LIBS  := --start-group $(LIBMAYFLY) $(LDLIBS) $(NEWLIB)/lib/libm.a $(NEWLIB)/lib/libc.a $(LIBGCC) --end-group
+
+.PHONY: all run test image bench clean setup newlib
+.DELETE_ON_ERROR:
+
+ifeq ($(APP),)
+all: $(foreach a,$(APPS),$(BUILD)/$(a).elf)
+else
+APP_DIR    := $(patsubst %/,%,$(APP))
+APP_NAME   := $(notdir $(APP_DIR))
+all: $(BUILD)/$(APP_NAME).elf
+endif
+
+setup: $(SETUP_STAMP)
+$(SETUP_STAMP): scripts/setup
+	@mkdir -p $(BUILD)
+	@scripts/setup
+	@rm -f $(BUILD)/.setup-* && touch $@
+
+newlib: $(NEWLIB_STAMP)
+$(NEWLIB_STAMP): | $(SETUP_STAMP)
+	@echo "  NEWLIB  building newlib 3.3.0 into $(NEWLIB) (a few minutes, once)"
+	@mkdir -p $(BUILD)
+	@libc/build-newlib $(abspath $(NEWLIB)) "$(NEWLIB_FLAGS)"
+
+$(BUILD)/core/%.c.o: %.c | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(GUEST_CFLAGS) $(WARN) -c $< -o $@
+
+$(BUILD)/core/%.S.o: %.S | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(LIBMAYFLY): $(filter-out $(ENTRY_OBJ),$(CORE_OBJS))
+	@rm -f $@
+	@ar rcs $@ $^
+
+# One app: $(1) = name, $(2) = source directory.
+define app_rules
+$(1)_SRCS := $$(wildcard $(2)/*.c)
+$(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.o,$$($(1)_SRCS)) $(BUILD)/$(1)/app_name.o
+
+$(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$<"
+	@$(CC) $(GUEST_CFLAGS) $(CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/app_name.o: | $(NEWLIB_STAMP)
+	@mkdir -p $$(dir $$@)
+	@printf 'const char app_name[] = "%s";\n' "$(1)" > $(BUILD)/$(1)/app_name.c
+	@$(CC) $(GUEST_CFLAGS) -c $(BUILD)/$(1)/app_name.c -o $$@
+
+# Two links: the first gives the addresses for the symbol table that the second embeds
+# (after all code, so no code moves; the check below makes sure).
+$(BUILD)/$(1).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) boot/linker.ld scripts/gen-ksyms
+	@echo "  LD      $$@"
+	@scripts/gen-ksyms - $(BUILD)/$(1)/ksyms0.S
+	@$(CC) -c $(BUILD)/$(1)/ksyms0.S -o $(BUILD)/$(1)/ksyms0.o
+	@$(LD) $(LDFLAGS_IMAGE) -o $(BUILD)/$(1)/pass1.elf $(ENTRY_OBJ) $$($(1)_OBJS) $(BUILD)/$(1)/ksyms0.o $(LINK_LIBS)
+	@scripts/gen-ksyms $(BUILD)/$(1)/pass1.elf $(BUILD)/$(1)/ksyms.S
+	@$(CC) -c $(BUILD)/$(1)/ksyms.S -o $(BUILD)/$(1)/ksyms.o
+	@$(LD) $(LDFLAGS_IMAGE) -o $$@ $(ENTRY_OBJ) $$($(1)_OBJS) $(BUILD)/$(1)/ksyms.o $(LINK_LIBS)
+	@cmp -s <(nm -n $(BUILD)/$(1)/pass1.elf | grep -i ' t ') <(nm -n $$@ | grep -i ' t ') || \
+	  { echo "the symbol table moved code: see boot/linker.ld"; rm -f $$@; exit 1; }
+
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+SHELL := /bin/bash
+$(foreach a,$(APPS),$(eval $(call app_rules,$(a),apps/$(a))))
+ifneq ($(APP),)
+ifeq ($(filter $(APP_NAME),$(APPS)),)
+$(eval $(call app_rules,$(APP_NAME),$(APP_DIR)))
+endif
+endif
+
+-include $(CORE_OBJS:.o=.d)
+
+run: $(BUILD)/$(RUN_APP).elf
+	@scripts/run $(BUILD)/$(RUN_APP).elf $(RUN_ARGS)
+
+test: | $(SETUP_STAMP)
+	@tests/run
+
+bench: $(BUILD)/hello.elf
+	@scripts/bench
+
+clean:
+	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/libmayfly.a $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests

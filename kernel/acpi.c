@@ -1,0 +1,148 @@
+#include "acpi.h"
+#include "paging.h"
+#include "x86.h"
+#include <string.h>
+
+#define EBDA_SEGMENT_PTR 0x40E
+#define BIOS_AREA_START 0xE0000
+#define BIOS_AREA_END 0x100000
+#define EBDA_SCAN_LEN 1024
+#define RSDP_ALIGN 16
+#define SDT_HEADER_LEN 36
+#define FADT_DSDT 40
+#define FADT_PM1A_CNT 64
+#define FADT_X_DSDT 140
+#define AML_PACKAGE_OP 0x12
+#define AML_BYTE_PREFIX 0x0A
+#define AML_ZERO_OP 0x00
+#define AML_ONE_OP 0x01
+#define SLP_TYP_SHIFT 10
+#define SLP_EN (1 << 13)
+
+struct rsdp {
+    char signature[8];
+    uint8_t checksum;
+    char oem[6];
+    uint8_t revision;
+    uint32_t rsdt;
+    uint32_t length;
+    uint64_t xsdt;
+} __attribute__((packed));
+
+struct sdt {
+    char signature[4];
+    uint32_t length;
+    uint8_t revision, checksum;
+    char oem[6], oem_table[8];
+    uint32_t oem_revision, creator, creator_revision;
+} __attribute__((packed));
+
+static uint64_t rsdp_hint;
+
+void acpi_set_rsdp(uint64_t rsdp) { rsdp_hint = rsdp; }
+
+static int checksum_ok(const void *p, uint32_t len)
+{
+    uint8_t sum = 0;
+    for (uint32_t i = 0; i < len; i++)
+        sum += ((const uint8_t *)p)[i];
+    return sum == 0;
+}
+
+/* Tables lie outside usable RAM (in memory the firmware reserved): map them read-only. */
+static const void *map(uint64_t addr, uint32_t len)
+{
+    if (!vm_is_mapped(addr, 0) || !vm_is_mapped(addr + len - 1, 0))
+        if (vm_map(addr, len, VM_READ) < 0)
+            return NULL;
+    return (const void *)(uintptr_t)addr;
+}
+
+static const struct sdt *map_table(uint64_t addr)
+{
+    const struct sdt *t = map(addr, SDT_HEADER_LEN);
+    if (!t || !map(addr, t->length) || !checksum_ok(t, t->length))
+        return NULL;
+    return t;
+}
+
+static const struct rsdp *scan(uintptr_t start, uintptr_t end)
+{
+    for (uintptr_t p = start; p + sizeof(struct rsdp) <= end; p += RSDP_ALIGN)
+        if (memcmp((const void *)p, "RSD PTR ", 8) == 0 && checksum_ok((const void *)p, 20))
+            return (const struct rsdp *)p;
+    return NULL;
+}
+
+static const struct rsdp *find_rsdp(void)
+{
+    if (rsdp_hint)
+        return map(rsdp_hint, sizeof(struct rsdp));
+    uintptr_t ebda = (uintptr_t)*(const uint16_t *)EBDA_SEGMENT_PTR << 4;
+    const struct rsdp *r = ebda ? scan(ebda, ebda + EBDA_SCAN_LEN) : NULL;
+    return r ? r : scan(BIOS_AREA_START, BIOS_AREA_END);
+}
+
+const void *acpi_find_table(const char sig[4])
+{
+    const struct rsdp *r = find_rsdp();
+    if (!r)
+        return NULL;
+    int wide = r->revision >= 2 && r->xsdt;
+    const struct sdt *root = map_table(wide ? r->xsdt : r->rsdt);
+    if (!root)
+        return NULL;
+    unsigned entry = wide ? 8 : 4;
+    unsigned n = (root->length - SDT_HEADER_LEN) / entry;
+    const uint8_t *entries = (const uint8_t *)root + SDT_HEADER_LEN;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t addr = 0;
+        memcpy(&addr, entries + i * entry, entry);
+        const struct sdt *t = map_table(addr);
+        if (t && memcmp(t->signature, sig, 4) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+/* The first value of the DSDT's \_S5_ package: Name(_S5_, Package(){SLP_TYPa, ...}) is
+ * encoded "_S5_" PackageOp PkgLength NumElements then a Byte/Zero/One constant (ACPI §20.2). */
+static int s5_sleep_type(const struct sdt *dsdt)
+{
+    const uint8_t *p = (const uint8_t *)dsdt + SDT_HEADER_LEN;
+    const uint8_t *end = (const uint8_t *)dsdt + dsdt->length;
+    for (; p + 8 < end; p++) {
+        if (memcmp(p, "_S5_", 4) || p[4] != AML_PACKAGE_OP)
+            continue;
+        const uint8_t *q = p + 5;
+        q += 1 + (*q >> 6);              /* PkgLength: bits 7-6 count its extra bytes */
+        q++;                             /* NumElements */
+        if (q >= end)
+            return -1;
+        if (*q == AML_BYTE_PREFIX)
+            return q + 1 < end ? q[1] : -1;
+        if (*q == AML_ZERO_OP || *q == AML_ONE_OP)
+            return *q;
+        return -1;
+    }
+    return -1;
+}
+
+void acpi_power_off(void)
+{
+    const uint8_t *fadt = acpi_find_table("FACP");
+    if (!fadt)
+        return;
+    uint32_t len = ((const struct sdt *)fadt)->length;
+    uint64_t dsdt_addr = 0;
+    if (len >= FADT_X_DSDT + 8)
+        memcpy(&dsdt_addr, fadt + FADT_X_DSDT, 8);
+    if (!dsdt_addr)
+        dsdt_addr = *(const uint32_t *)(fadt + FADT_DSDT);
+    uint32_t pm1a_cnt = *(const uint32_t *)(fadt + FADT_PM1A_CNT);
+    const struct sdt *dsdt = map_table(dsdt_addr);
+    int slp_typ = dsdt ? s5_sleep_type(dsdt) : -1;
+    if (slp_typ < 0 || !pm1a_cnt)
+        return;
+    outw((uint16_t)pm1a_cnt, (uint16_t)(slp_typ << SLP_TYP_SHIFT | SLP_EN));
+}

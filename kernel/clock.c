@@ -1,0 +1,79 @@
+/* The TSC's and the local APIC timer's rates, measured against the PIT (1.193182 MHz, a rate
+ * fixed by the hardware) over a window that overlaps the rest of boot. */
+#include "clock.h"
+#include "../boot/boot.h"
+#include "lapic.h"
+#include "rtc.h"
+#include "x86.h"
+
+#define PIT_HZ 1193182ull
+#define PIT_CH2_DATA 0x42
+#define PIT_CMD 0x43
+#define PIT_GATE_PORT 0x61
+#define PIT_GATE2 0x01
+#define PIT_SPEAKER 0x02
+#define PIT_CMD_CH2_LOHI_MODE0 0xB0
+#define PIT_CMD_LATCH_CH2 0x80
+#define CALIBRATION_NS (2 * NSEC_PER_MSEC)   /* PIT reads are exact to ~1 us: ~0.1% here */
+#define LAPIC_COUNT_MAX 0xFFFFFFFFu
+
+static uint64_t tsc_hz, lapic_hz;
+static uint64_t ns_mult;          /* ns = ticks * ns_mult >> 32 */
+static uint64_t realtime_base_ns;
+static uint64_t cal_tsc, cal_pit_start;
+
+static uint16_t pit_read(void)
+{
+    outb(PIT_CMD, PIT_CMD_LATCH_CH2);
+    uint8_t lo = inb(PIT_CH2_DATA);
+    return (uint16_t)(lo | inb(PIT_CH2_DATA) << 8);
+}
+
+void clock_calibration_start(void)
+{
+    /* Channel 2 counts down freely from 0xFFFF (wrapping every 55 ms) with its gate open and
+     * the speaker off; it raises no interrupt. */
+    outb(PIT_GATE_PORT, (inb(PIT_GATE_PORT) & ~PIT_SPEAKER) | PIT_GATE2);
+    outb(PIT_CMD, PIT_CMD_CH2_LOHI_MODE0);
+    outb(PIT_CH2_DATA, 0xFF);
+    outb(PIT_CH2_DATA, 0xFF);
+    cal_pit_start = pit_read();
+    lapic_timer_start(LAPIC_COUNT_MAX);
+    cal_tsc = rdtsc();
+    realtime_base_ns = rtc_read_epoch_seconds() * NSEC_PER_SEC;
+}
+
+void clock_calibration_finish(void)
+{
+    uint64_t want = CALIBRATION_NS * PIT_HZ / NSEC_PER_SEC, elapsed;
+    uint16_t now;
+    do {
+        now = pit_read();
+        elapsed = (uint16_t)(cal_pit_start - now);   /* the counter counts down */
+    } while (elapsed < want);
+    uint64_t tsc = rdtsc();
+    uint32_t lapic_left = lapic_timer_current();
+    lapic_timer_start(0);
+    tsc_hz = (tsc - cal_tsc) * PIT_HZ / elapsed;
+    lapic_hz = (uint64_t)(LAPIC_COUNT_MAX - lapic_left) * PIT_HZ / elapsed;
+    ns_mult = (NSEC_PER_SEC << 32) / tsc_hz;
+    /* the RTC was read at cal_tsc: make realtime count from the boot's first instruction */
+    uint64_t since_boot = (uint64_t)(((unsigned __int128)(cal_tsc - boot_tsc) * ns_mult) >> 32);
+    realtime_base_ns = realtime_base_ns > since_boot ? realtime_base_ns - since_boot : 0;
+}
+
+uint64_t clock_monotonic_ns(void)
+{
+    if (!ns_mult)
+        return 0;
+    return (uint64_t)(((unsigned __int128)(rdtsc() - boot_tsc) * ns_mult) >> 32);
+}
+
+uint64_t clock_realtime_ns(void) { return realtime_base_ns + clock_monotonic_ns(); }
+void clock_set_realtime_ns(uint64_t ns) { realtime_base_ns = ns - clock_monotonic_ns(); }
+uint64_t clock_tsc_hz(void) { return tsc_hz; }
+
+uint64_t clock_ns_to_lapic_ticks(uint64_t ns)
+{
+    return (uint64_t)(((unsigned __int128)ns * lapic_hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+}

@@ -1,0 +1,147 @@
+#include "paging.h"
+#include "../boot/boot.h"
+#include "memory.h"
+#include "panic.h"
+#include "x86.h"
+#include <errno.h>
+#include <string.h>
+
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
+#define PTE_PS   (1ull << 7)    /* a 2 MiB page, in a page-directory entry */
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000ull
+#define LARGE_PAGE (2ul << 20)
+#define ENTRIES 512
+#define LOW_MEMORY_END 0x100000ul
+
+static uint64_t *pml4;
+
+static uint64_t pte_flags(int flags)
+{
+    uint64_t f = PTE_P;
+    if (flags & VM_WRITE)
+        f |= PTE_W;
+    if (!(flags & VM_EXEC))
+        f |= PTE_NX;
+    if (flags & VM_UNCACHED)
+        f |= PTE_PCD | PTE_PWT;
+    return f;
+}
+
+static uint64_t *new_table(void)
+{
+    uint64_t *t = page_alloc(1);
+    if (t)
+        memset(t, 0, PAGE_SIZE);
+    return t;
+}
+
+static unsigned index_at(uintptr_t va, int level) { return (va >> (12 + 9 * level)) & (ENTRIES - 1); }
+
+/* The entry for va at the given level (0: page table, 1: page directory), creating the tables
+ * above it, and splitting a 2 MiB page when a 4 KiB entry is wanted inside it. */
+static uint64_t *walk(uintptr_t va, int level)
+{
+    uint64_t *table = pml4;
+    for (int l = 3; l > level; l--) {
+        uint64_t *e = &table[index_at(va, l)];
+        if (!(*e & PTE_P)) {
+            uint64_t *t = new_table();
+            if (!t)
+                return NULL;
+            *e = (uintptr_t)t | PTE_P | PTE_W;   /* leaf entries decide the access */
+        } else if (*e & PTE_PS) {
+            uint64_t *t = new_table();
+            if (!t)
+                return NULL;
+            uint64_t base = *e & PTE_ADDR, keep = *e & ~PTE_ADDR & ~PTE_PS;
+            for (int i = 0; i < ENTRIES; i++)
+                t[i] = (base + (uint64_t)i * PAGE_SIZE) | keep;
+            *e = (uintptr_t)t | PTE_P | PTE_W;
+        }
+        table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+    }
+    return &table[index_at(va, level)];
+}
+
+int vm_map(uintptr_t addr, size_t len, int flags)
+{
+    uintptr_t va = PAGE_ROUND_DOWN(addr), end = PAGE_ROUND_UP(addr + len);
+    uint64_t f = pte_flags(flags);
+    while (va < end) {
+        uint64_t *e;
+        if (va % LARGE_PAGE == 0 && end - va >= LARGE_PAGE) {
+            e = walk(va, 1);
+            if (!e)
+                return -ENOMEM;
+            *e = va | f | PTE_PS;          /* a page table that was here stays allocated: rare */
+            invlpg(va);
+            va += LARGE_PAGE;
+        } else {
+            e = walk(va, 0);
+            if (!e)
+                return -ENOMEM;
+            *e = va | f;
+            invlpg(va);
+            va += PAGE_SIZE;
+        }
+    }
+    return 0;
+}
+
+void vm_unmap(uintptr_t addr, size_t len)
+{
+    for (uintptr_t va = PAGE_ROUND_DOWN(addr); va < addr + len; va += PAGE_SIZE) {
+        uint64_t *e = walk(va, 0);
+        if (!e)
+            panic("no memory left to split a page table");
+        *e = 0;
+        invlpg(va);
+    }
+}
+
+int vm_is_mapped(uintptr_t addr, int *flags)
+{
+    if (!pml4)
+        return 1;                           /* before paging_init: the boot map covers 4 GiB */
+    uint64_t *table = pml4;
+    for (int l = 3; l >= 0; l--) {
+        uint64_t e = table[index_at(addr, l)];
+        if (!(e & PTE_P))
+            return 0;
+        if (l == 0 || (e & PTE_PS)) {
+            if (flags)
+                *flags = ((e & PTE_W) ? VM_WRITE : 0) | ((e & PTE_NX) ? 0 : VM_EXEC);
+            return 1;
+        }
+        table = (uint64_t *)(uintptr_t)(e & PTE_ADDR);
+    }
+    return 0;
+}
+
+static void must_map(uintptr_t start, uintptr_t end, int flags)
+{
+    if (vm_map(start, end - start, flags) < 0)
+        panic("out of memory building the page tables");
+}
+
+void paging_init(void)
+{
+    pml4 = new_table();
+    if (!pml4)
+        panic("out of memory building the page tables");
+    /* Page 0 stays unmapped so that a NULL dereference faults. */
+    must_map(PAGE_SIZE, LOW_MEMORY_END, VM_READ);
+    /* All RAM read/write, no execute; then the image's own pages get their real rights. */
+    int n;
+    const struct mem_range *ram = mem_ram_ranges(&n);
+    for (int i = 0; i < n; i++)
+        must_map(ram[i].base, ram[i].base + ram[i].len, VM_WRITE);
+    must_map((uintptr_t)_text_start, PAGE_ROUND_UP((uintptr_t)_text_end), VM_EXEC);
+    must_map((uintptr_t)_rodata_start, PAGE_ROUND_UP((uintptr_t)_rodata_end), VM_READ);
+    must_map((uintptr_t)_data_start, PAGE_ROUND_UP((uintptr_t)_image_end), VM_WRITE);
+    write_cr3((uintptr_t)pml4);
+}

@@ -1,0 +1,19 @@
+/* Panics: say what went wrong, where (registers, a symbolized backtrace), and stop the VM
+ * with exit status EXIT_PANIC. */
+#ifndef KERNEL_PANIC_H
+#define KERNEL_PANIC_H
+#include <stdint.h>
+
+#define EXIT_PANIC 127
+
+struct trap_frame;
+
+/* A kernel error that cannot be recovered from: print the message and a backtrace, exit 127. */
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+/* A CPU exception: explain it, dump the registers and the backtrace at the fault, exit 127. */
+__attribute__((noreturn)) void panic_fault(const struct trap_frame *f);
+
+/* Print a backtrace walking the frame-pointer chain from rbp, after the frame at pc. */
+void backtrace_print(uint64_t pc, uint64_t rbp);
+#endif

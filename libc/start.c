@@ -1,0 +1,19 @@
+/* The C runtime's start: what crt0 does on a hosted system, run in the kernel's main thread. */
+#include "../kernel/app.h"
+#include "../kernel/thread.h"
+#include "pthread_impl.h"
+#include <reent.h>
+#include <stdlib.h>
+
+extern char **environ;
+extern int main(int argc, char **argv, char **envp);
+
+void app_start(int argc, char **argv, char **envp)
+{
+    static char *no_env[1];
+    environ = envp ? envp : no_env;
+    /* errno lives in newlib's one struct _reent: the scheduler keeps a copy per thread */
+    thread_keep_per_thread(&_REENT->_errno);
+    pthread_adopt_main_thread();
+    exit(main(argc, argv, environ));
+}

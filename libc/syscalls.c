@@ -1,0 +1,144 @@
+/* newlib's system-call hooks for files and processes (x86_64-elf: names without underscore).
+ * Descriptors 0-2 are the console; no other descriptor exists yet. */
+#include "../kernel/console.h"
+#include "../kernel/memory.h"
+#include "../kernel/panic.h"
+#include "../kernel/printk.h"
+#include "../kernel/shutdown.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/times.h>
+#include <unistd.h>
+
+#define CONSOLE_FDS 3
+#define MAYFLY_PID 1
+
+static int is_console(int fd) { return fd >= 0 && fd < CONSOLE_FDS; }
+
+_READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
+{
+    if (!is_console(fd)) {
+        errno = EBADF;
+        return -1;
+    }
+    console_write(buf, len);
+    return (_READ_WRITE_RETURN_TYPE)len;
+}
+
+/* Console input is not wired up (no serial receive interrupt yet): stdin reads as empty. */
+_READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
+{
+    (void)buf, (void)len;
+    if (!is_console(fd)) {
+        errno = EBADF;
+        return -1;
+    }
+    return 0;
+}
+
+int close(int fd)
+{
+    if (!is_console(fd)) {
+        errno = EBADF;
+        return -1;
+    }
+    return 0;
+}
+
+int fstat(int fd, struct stat *st)
+{
+    if (!is_console(fd)) {
+        errno = EBADF;
+        return -1;
+    }
+    memset(st, 0, sizeof *st);
+    st->st_mode = S_IFCHR | 0620;
+    return 0;
+}
+
+int isatty(int fd)
+{
+    if (is_console(fd))
+        return 1;
+    errno = EBADF;
+    return 0;
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+    (void)off, (void)whence;
+    errno = is_console(fd) ? ESPIPE : EBADF;
+    return -1;
+}
+
+int open(const char *path, int flags, ...)
+{
+    (void)path, (void)flags;
+    errno = ENOENT;                    /* no filesystem yet */
+    return -1;
+}
+
+int stat(const char *path, struct stat *st)
+{
+    (void)path, (void)st;
+    errno = ENOENT;
+    return -1;
+}
+
+int unlink(const char *path) { (void)path; errno = ENOENT; return -1; }
+int link(const char *a, const char *b) { (void)a, (void)b; errno = ENOENT; return -1; }
+int mkdir(const char *path, mode_t mode) { (void)path, (void)mode; errno = EROFS; return -1; }
+
+void *sbrk(ptrdiff_t incr)
+{
+    int err;
+    void *old = heap_grow(incr, &err);
+    if (old == (void *)-1)
+        errno = -err;
+    return old;
+}
+
+/* One process: no fork, no exec, no children. */
+int fork(void) { errno = ENOSYS; return -1; }
+int execve(const char *p, char *const a[], char *const e[]) { (void)p, (void)a, (void)e; errno = ENOSYS; return -1; }
+int wait(int *status) { (void)status; errno = ECHILD; return -1; }
+int getpid(void) { return MAYFLY_PID; }
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGABRT: return "SIGABRT (abort called)";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGFPE: return "SIGFPE";
+    case SIGILL: return "SIGILL";
+    case SIGTERM: return "SIGTERM";
+    case SIGKILL: return "SIGKILL";
+    default: return "a signal";
+    }
+}
+
+/* newlib's raise() comes here for a signal with no handler: its default action ends the
+ * process, so the VM stops as on a panic (a failed assert() arrives here through abort()). */
+int kill(int pid, int sig)
+{
+    if (pid != MAYFLY_PID) {
+        errno = ESRCH;
+        return -1;
+    }
+    if (sig == 0)
+        return 0;
+    panic("the application was killed by %s (signal %d)", signal_name(sig), sig);
+}
+
+void _exit(int status) { machine_exit(status); }
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+    (void)how, (void)set;
+    if (old)
+        *old = 0;
+    return 0;                           /* no asynchronous signals are ever delivered */
+}

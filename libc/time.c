@@ -1,0 +1,125 @@
+/* Time for the application: clock_gettime and friends on the kernel's clock and timers. */
+#define _GNU_SOURCE              /* the Linux clock ids (MONOTONIC_RAW, BOOTTIME, ...) */
+#include "../kernel/clock.h"
+#include "../kernel/thread.h"
+#include <errno.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <time.h>
+#include <unistd.h>
+
+static void ns_to_timespec(uint64_t ns, struct timespec *ts)
+{
+    ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+    ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+}
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+    switch (id) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+        ns_to_timespec(clock_realtime_ns(), ts);
+        return 0;
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_PROCESS_CPUTIME_ID:     /* the VM's one process has had all the time there was */
+        ns_to_timespec(clock_monotonic_ns(), ts);
+        return 0;
+    default:
+        errno = EINVAL;
+        return -1;
+    }
+}
+
+int clock_getres(clockid_t id, struct timespec *res)
+{
+    struct timespec ignored;
+    if (clock_gettime(id, &ignored) < 0)
+        return -1;
+    if (res) {
+        res->tv_sec = 0;
+        res->tv_nsec = 1;
+    }
+    return 0;
+}
+
+int clock_settime(clockid_t id, const struct timespec *ts)
+{
+    if (id != CLOCK_REALTIME || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC || ts->tv_sec < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    clock_set_realtime_ns((uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec);
+    return 0;
+}
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+    (void)tz;
+    uint64_t ns = clock_realtime_ns();
+    tv->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+    tv->tv_usec = (suseconds_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+    return 0;
+}
+
+/* clock() reads this: the process's CPU time is the VM's uptime. */
+clock_t times(struct tms *t)
+{
+    clock_t ticks = (clock_t)(clock_monotonic_ns() / (NSEC_PER_SEC / CLOCKS_PER_SEC));
+    if (t) {
+        t->tms_utime = ticks;
+        t->tms_stime = t->tms_cutime = t->tms_cstime = 0;
+    }
+    return ticks;
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC) {
+        errno = EINVAL;
+        return -1;
+    }
+    thread_sleep_until(clock_monotonic_ns() + (uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+    if (rem)
+        rem->tv_sec = rem->tv_nsec = 0;   /* no signal interrupts a sleep */
+    return 0;
+}
+
+int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem)
+{
+    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
+        return EINVAL;
+    uint64_t ns = (uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec;
+    if (flags & TIMER_ABSTIME) {
+        if (id == CLOCK_REALTIME) {
+            uint64_t now = clock_realtime_ns();
+            ns = ns > now ? ns - now : 0;
+        } else if (id == CLOCK_MONOTONIC) {
+            uint64_t now = clock_monotonic_ns();
+            ns = ns > now ? ns - now : 0;
+        } else {
+            return EINVAL;
+        }
+    } else if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC) {
+        return EINVAL;
+    }
+    thread_sleep_until(clock_monotonic_ns() + ns);
+    if (rem)
+        rem->tv_sec = rem->tv_nsec = 0;
+    return 0;
+}
+
+int usleep(useconds_t us)
+{
+    thread_sleep_until(clock_monotonic_ns() + (uint64_t)us * NSEC_PER_USEC);
+    return 0;
+}
+
+unsigned sleep(unsigned s)
+{
+    thread_sleep_until(clock_monotonic_ns() + (uint64_t)s * NSEC_PER_SEC);
+    return 0;
+}
