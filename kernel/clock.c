@@ -1,5 +1,7 @@
-/* The TSC's and the local APIC timer's rates, measured against the PIT (1.193182 MHz, a rate
- * fixed by the hardware) over a window that overlaps the rest of boot. */
+/* The TSC's rate, measured against the PIT (1.193182 MHz, a rate fixed by the hardware) over a
+ * window that overlaps the rest of boot; the local APIC timer's, against the TSC over the later
+ * part of that window. The timer's rate needs less precision: a timer interrupt that comes
+ * early finds nothing due by the TSC clock and re-arms. */
 #include "clock.h"
 #include "../boot/boot.h"
 #include "lapic.h"
@@ -20,13 +22,33 @@
 static uint64_t tsc_hz, lapic_hz;
 static uint64_t ns_mult;          /* ns = ticks * ns_mult >> 32 */
 static uint64_t realtime_base_ns;
-static uint64_t cal_tsc, cal_pit_start;
+static uint64_t cal_tsc, cal_pit_start, cal_lapic_tsc;
 
 static uint16_t pit_read(void)
 {
     outb(PIT_CMD, PIT_CMD_LATCH_CH2);
     uint8_t lo = inb(PIT_CH2_DATA);
     return (uint16_t)(lo | inb(PIT_CH2_DATA) << 8);
+}
+
+/* A PIT reading and the TSC at that moment. A port read takes a while (a VM exit), so the TSC
+ * is read on both sides; of a few tries, the one read fastest is the most exact. */
+#define PIT_SAMPLE_TRIES 5
+static uint16_t pit_sample(uint64_t *tsc)
+{
+    uint64_t best = ~0ull;
+    uint16_t value = 0;
+    for (int i = 0; i < PIT_SAMPLE_TRIES; i++) {
+        uint64_t before = rdtsc();
+        uint16_t v = pit_read();
+        uint64_t after = rdtsc();
+        if (after - before < best) {
+            best = after - before;
+            value = v;
+            *tsc = before + (after - before) / 2;
+        }
+    }
+    return value;
 }
 
 void clock_calibration_start(void)
@@ -37,25 +59,26 @@ void clock_calibration_start(void)
     outb(PIT_CMD, PIT_CMD_CH2_LOHI_MODE0);
     outb(PIT_CH2_DATA, 0xFF);
     outb(PIT_CH2_DATA, 0xFF);
-    cal_pit_start = pit_read();
-    lapic_timer_start(LAPIC_COUNT_MAX);
-    cal_tsc = rdtsc();
+    cal_pit_start = pit_sample(&cal_tsc);
     realtime_base_ns = rtc_read_epoch_seconds() * NSEC_PER_SEC;
+}
+
+void clock_calibration_lapic_start(void)
+{
+    lapic_timer_start(LAPIC_COUNT_MAX);
+    cal_lapic_tsc = rdtsc();
 }
 
 void clock_calibration_finish(void)
 {
-    uint64_t want = CALIBRATION_NS * PIT_HZ / NSEC_PER_SEC, elapsed;
-    uint16_t now;
-    do {
-        now = pit_read();
-        elapsed = (uint16_t)(cal_pit_start - now);   /* the counter counts down */
-    } while (elapsed < want);
-    uint64_t tsc = rdtsc();
+    uint64_t want = CALIBRATION_NS * PIT_HZ / NSEC_PER_SEC, elapsed, tsc;
+    while ((uint16_t)(cal_pit_start - pit_read()) < want)   /* the counter counts down */
+        ;
+    elapsed = (uint16_t)(cal_pit_start - pit_sample(&tsc));
     uint32_t lapic_left = lapic_timer_current();
     lapic_timer_start(0);
     tsc_hz = (tsc - cal_tsc) * PIT_HZ / elapsed;
-    lapic_hz = (uint64_t)(LAPIC_COUNT_MAX - lapic_left) * PIT_HZ / elapsed;
+    lapic_hz = (uint64_t)((unsigned __int128)(LAPIC_COUNT_MAX - lapic_left) * tsc_hz / (tsc - cal_lapic_tsc));
     ns_mult = (NSEC_PER_SEC << 32) / tsc_hz;
     /* the RTC was read at cal_tsc: make realtime count from the boot's first instruction */
     uint64_t since_boot = (uint64_t)(((unsigned __int128)(cal_tsc - boot_tsc) * ns_mult) >> 32);

@@ -10,6 +10,7 @@
 /* Calibration runs in the background of boot: start it as early as possible and finish it as
  * late as possible; finishing waits only if less than the calibration window has passed. */
 void clock_calibration_start(void);
+void clock_calibration_lapic_start(void);   /* once the local APIC is up */
 void clock_calibration_finish(void);
 
 /* Nanoseconds since the first instruction of the boot. Never goes back. */

@@ -65,6 +65,7 @@ static void report_boot(uint64_t boot_ns)
 
 void kernel_main(void)
 {
+    clock_calibration_start();        /* measures in the background of all that follows */
     console_init();
     if (bootinfo_parse(boot_magic, boot_info_addr, &boot_info) < 0) {
         kprintf("mayfly: entered by an unknown loader (magic 0x%x)\n", boot_magic);
@@ -75,7 +76,7 @@ void kernel_main(void)
     mem_init(&boot_info);
     paging_init();
     lapic_init();
-    clock_calibration_start();        /* measures in the background of what follows */
+    clock_calibration_lapic_start();
     acpi_set_rsdp(boot_info.rsdp);
     timer_init();
     parse_command_line();

@@ -41,11 +41,19 @@ void page_pool_release(struct page_pool *p, uint64_t addr, size_t n)
     size_t first, last;
     if (!span(p, addr, n, &first, &last))
         return;
-    for (size_t i = first; i < last; i++)
+    for (size_t i = first; i < last;) {
+        if (i % BITS_PER_WORD == 0 && last - i >= BITS_PER_WORD) {   /* a whole word at once */
+            p->nfree += (size_t)__builtin_popcountll(p->bits[i / BITS_PER_WORD]);
+            p->bits[i / BITS_PER_WORD] = 0;
+            i += BITS_PER_WORD;
+            continue;
+        }
         if (bit_get(p, i)) {
             bit_clear(p, i);
             p->nfree++;
         }
+        i++;
+    }
 }
 
 uint64_t page_pool_alloc(struct page_pool *p, size_t n)

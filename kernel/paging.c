@@ -19,6 +19,13 @@
 
 static uint64_t *pml4;
 
+/* A TLB entry can only be stale for tables in use: none to drop while building new ones. */
+static void flush(uintptr_t va)
+{
+    if (read_cr3() == (uintptr_t)pml4)
+        invlpg(va);
+}
+
 static uint64_t pte_flags(int flags)
 {
     uint64_t f = PTE_P;
@@ -78,14 +85,14 @@ int vm_map(uintptr_t addr, size_t len, int flags)
             if (!e)
                 return -ENOMEM;
             *e = va | f | PTE_PS;          /* a page table that was here stays allocated: rare */
-            invlpg(va);
+            flush(va);
             va += LARGE_PAGE;
         } else {
             e = walk(va, 0);
             if (!e)
                 return -ENOMEM;
             *e = va | f;
-            invlpg(va);
+            flush(va);
             va += PAGE_SIZE;
         }
     }
@@ -99,7 +106,7 @@ void vm_unmap(uintptr_t addr, size_t len)
         if (!e)
             panic("no memory left to split a page table");
         *e = 0;
-        invlpg(va);
+        flush(va);
     }
 }
 
