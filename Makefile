@@ -29,7 +29,7 @@ POSIX_DEFS := -D_POSIX_THREADS=200809L -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONI
   -D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1
 
 INCLUDES   := -nostdinc -isystem libc/include -isystem $(NEWLIB)/include -isystem $(GCC_INCLUDE)
-GUEST_CFLAGS := $(TARGET_FLAGS) --param=min-pagesize=0 -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MMD -MP
+GUEST_CFLAGS := $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MMD -MP
 WARN       := -Wall -Wextra -Werror
 CFLAGS     ?=
 LDLIBS     ?=

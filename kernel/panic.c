@@ -41,12 +41,25 @@ static int stack_word_readable(uint64_t addr)
     return addr % 8 == 0 && addr >= PAGE_SIZE && vm_is_mapped(addr, 0) && vm_is_mapped(addr + 15, 0);
 }
 
-void backtrace_print(uint64_t pc, uint64_t rbp)
+static void print_frame(int depth, uint64_t addr, uint64_t symbol_addr)
 {
-    kprintf("backtrace:\n  #0  0x%016lx", pc);
-    print_symbol(pc);
+    kprintf("  #%-2d 0x%016lx", depth, addr);
+    print_symbol(symbol_addr);
     kprintf("\n");
-    for (int depth = 1; depth < BACKTRACE_MAX && rbp; depth++) {
+}
+
+/* Frames from the frame-pointer chain; caller_at_rsp (if not 0) is the stack slot holding the
+ * return address of a function that faulted before making its frame (a jump to bad code). */
+static void backtrace_from(uint64_t pc, uint64_t rbp, uint64_t caller_at_rsp)
+{
+    kprintf("backtrace:\n");
+    print_frame(0, pc, pc);
+    int depth = 1;
+    if (caller_at_rsp && stack_word_readable(caller_at_rsp)) {
+        uint64_t ret = *(uint64_t *)caller_at_rsp;
+        print_frame(depth++, ret, ret - 1);
+    }
+    for (; depth < BACKTRACE_MAX && rbp; depth++) {
         if (!stack_word_readable(rbp)) {
             kprintf("  (frame pointer 0x%lx is not on a mapped stack: stopping)\n", rbp);
             return;
@@ -54,14 +67,14 @@ void backtrace_print(uint64_t pc, uint64_t rbp)
         uint64_t next = ((uint64_t *)rbp)[0], ret = ((uint64_t *)rbp)[1];
         if (ret == 0)
             return;
-        kprintf("  #%-2d 0x%016lx", depth, ret);
-        print_symbol(ret - 1);          /* the call, not what follows it (noreturn calls end functions) */
-        kprintf("\n");
+        print_frame(depth, ret, ret - 1);   /* the call, not what follows it (noreturn calls end functions) */
         if (next <= rbp)                /* callers' frames lie above: anything else is garbage */
             return;
         rbp = next;
     }
 }
+
+void backtrace_print(uint64_t pc, uint64_t rbp) { backtrace_from(pc, rbp, 0); }
 
 /* Only one report: a fault while reporting stops at once. */
 static void enter_panic(void)
@@ -132,6 +145,10 @@ void panic_fault(const struct trap_frame *f)
     kprintf("  r14 0x%016lx  r15 0x%016lx\n", f->r14, f->r15);
     kprintf("  cr0 0x%016lx  cr2 0x%016lx  cr3 0x%016lx  cr4 0x%lx\n", read_cr0(), cr2,
             read_cr3(), read_cr4());
-    backtrace_print(f->rip, f->rbp);
+    /* rip outside the code: it came by a call to a bad address, with the caller's return
+     * address on top of the stack and no frame of its own */
+    uint64_t unused;
+    int in_code = ksym_lookup(f->rip, &unused) != 0;
+    backtrace_from(f->rip, f->rbp, in_code ? 0 : f->rsp);
     machine_exit(EXIT_PANIC);
 }

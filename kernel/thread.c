@@ -6,6 +6,7 @@
 #include "memory.h"
 #include "paging.h"
 #include "panic.h"
+#include "printk.h"
 #include "timer.h"
 #include "x86.h"
 #include <errno.h>
@@ -114,6 +115,15 @@ static void reap_zombies(void)
     }
 }
 
+static __attribute__((noreturn)) void deadlock(void)
+{
+    kprintf("\nmayfly: deadlock: these threads are blocked and no timer or device can wake them:\n");
+    for (struct thread *t = all_threads; t; t = t->next_all)
+        if (t->state == BLOCKED)
+            kprintf("  thread '%s'%s\n", t->name, t->waiting_on ? " (on a wait queue)" : "");
+    panic("deadlock: every thread is blocked and nothing can wake one");
+}
+
 /* Run another thread; return when the caller is runnable and chosen again. Irqs off.
  * With nothing runnable, halt until an interrupt makes something runnable. */
 static void schedule(void)
@@ -123,7 +133,7 @@ static void schedule(void)
         if (current->state == RUNNABLE)
             return;                         /* a yield with nobody else to run */
         if (!timer_pending() && !wakeup_sources)
-            panic("deadlock: every thread is blocked and nothing can wake one");
+            deadlock();
         irq_enable_and_halt();
         irq_disable();
     }

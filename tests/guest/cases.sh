@@ -1,0 +1,53 @@
+# The in-guest cases, sourced by tests/run: guest NAME WANT_STATUS IMAGE [options] [-- args].
+# Exit statuses are the app's own (scripts/run decodes isa-debug-exit); 127 is a panic.
+
+# hello: greeting, arguments with quoting, exit 0
+EXPECT=$'^Hello from Mayfly!$\n^argv\\[0\\] = "hello"$\n^argv\\[1\\] = "two words"$\n^argv\\[2\\] = "q\\"uote"$\n^argv\\[3\\] = ""$' \
+  guest hello 0 build/hello.elf -- "two words" 'q"uote' ""
+EXPECT=$'booted by multiboot1\nboot took [0-9]+ us\n^Hello from Mayfly!$' \
+  guest hello-debug 0 build/hello.elf debug
+
+# the kernel's share of the machine: runs in 4 MiB
+EXPECT='^Hello from Mayfly!$' MEM=4M guest hello-4M 0 build/hello.elf
+
+# bad command lines: a clear message, status 2, the app never runs
+EXPECT="unknown kernel option 'bogus'" REJECT='Hello' guest cmdline-unknown-option 2 build/hello.elf debug bogus=1
+EXPECT="kernel option 'debug' takes no value" REJECT='Hello' guest cmdline-flag-value 2 build/hello.elf debug=1
+EXPECT='unterminated quote' REJECT='Hello' RAW_APPEND='-- "oops' guest cmdline-unterminated-quote 2 build/hello.elf
+EXPECT='trailing backslash' REJECT='Hello' RAW_APPEND='-- oops\' guest cmdline-trailing-backslash 2 build/hello.elf
+
+# exit status propagation
+EXPECT=$'unflushed output before exit\natexit handler ran' guest exit-0 0 build/exit.elf
+EXPECT='atexit handler ran' guest exit-call-42 42 build/exit.elf -- exit 42
+EXPECT='atexit handler ran' guest exit-return-7 7 build/exit.elf -- return 7
+guest exit-call-127 127 build/exit.elf -- exit 127
+
+# libc, memory, threads, clocks
+EXPECT=$'^0 checks failed$\nstderr reaches the console\na line without a newline is flushed at exit' \
+  guest libc 0 build/libc.elf 'env=GREETING=hi there'
+EXPECT='^0 checks failed$' guest memory 0 build/memory.elf
+EXPECT='^0 checks failed$' guest threads 0 build/threads.elf
+EXPECT='^0 checks failed$' guest clock 0 build/clock.elf -- "$(date +%s)"
+
+# crash reports: what happened, where (registers, symbolized backtrace), status 127, no hang
+crash_expect() { printf '%s\n' "mayfly: panic in thread '$1'" 'backtrace:' "$2" "$3"; }
+REJECT='no crash happened' EXPECT=$(crash_expect main 'NULL pointer dereference: write at address 0x0' '<crash_null\+0x[0-9a-f]+>'
+  echo '  rip 0x[0-9a-f]{16} <crash_null'; echo 'rax 0x[0-9a-f]{16}  rbx') \
+  guest crash-null 127 build/crash.elf -- null
+REJECT='no crash happened' EXPECT=$(crash_expect main 'write to read-only memory at 0x[0-9a-f]+ \(program text\)' '<crash_write_text\+') \
+  guest crash-write-text 127 build/crash.elf -- write-text
+REJECT='no crash happened' EXPECT=$(crash_expect main 'divide error \(division by zero\)' '<crash_divide\+') \
+  guest crash-divide 127 build/crash.elf -- divide
+REJECT='no crash happened' EXPECT=$(crash_expect main "stack overflow in thread 'main'" '<crash_recurse\+') \
+  guest crash-stack-overflow 127 build/crash.elf -- stack
+REJECT='no crash happened' EXPECT=$(crash_expect pthread "stack overflow in thread 'pthread'" '<crash_recurse\+') \
+  guest crash-thread-stack-overflow 127 build/crash.elf -- thread-stack
+REJECT='no crash happened' EXPECT=$(crash_expect main 'execute of non-executable memory' '<crash_execute_data\+') \
+  guest crash-execute-data 127 build/crash.elf -- execute-data
+REJECT='no crash happened' EXPECT=$(crash_expect main 'killed by SIGABRT' '<abort\+') \
+  guest crash-abort 127 build/crash.elf -- abort
+REJECT='no crash happened' EXPECT=$(crash_expect main 'killed by SIGABRT' 'assertion "argc == 1000" failed') \
+  guest crash-assert 127 build/crash.elf -- assert
+REJECT='no crash happened' EXPECT=$(crash_expect pthread 'deadlock: every thread is blocked' '<waits_forever\+'
+  echo "^  thread 'main' \(on a wait queue\)$") \
+  guest crash-deadlock 127 build/crash.elf -- deadlock
