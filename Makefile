@@ -123,6 +123,13 @@ endif
 run: $(BUILD)/$(RUN_APP).elf
 	@scripts/run $(BUILD)/$(RUN_APP).elf $(RUN_ARGS)
 
+# A GRUB disk image of RUN_APP for a cloud VM: IMAGE_FORMAT qcow2 (default), img or iso;
+# IMAGE_CMDLINE is the kernel command line it boots with.
+IMAGE_FORMAT ?= qcow2
+IMAGE_CMDLINE ?=
+image: $(BUILD)/$(RUN_APP).elf | $(SETUP_STAMP)
+	@scripts/mkimage $(BUILD)/$(RUN_APP).elf $(BUILD)/$(RUN_APP).$(IMAGE_FORMAT) $(IMAGE_CMDLINE)
+
 test: | $(SETUP_STAMP)
 	@tests/run
 
@@ -130,4 +137,5 @@ bench: $(BUILD)/hello.elf
 	@scripts/bench
 
 clean:
-	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/libmayfly.a $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests
+	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
+	  $(BUILD)/libmayfly.a $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests

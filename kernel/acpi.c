@@ -4,6 +4,7 @@
 #include <string.h>
 
 #define EBDA_SEGMENT_PTR 0x40E
+#define PAGE_BYTES 4096
 #define BIOS_AREA_START 0xE0000
 #define BIOS_AREA_END 0x100000
 #define EBDA_SCAN_LEN 1024
@@ -16,8 +17,15 @@
 #define AML_BYTE_PREFIX 0x0A
 #define AML_ZERO_OP 0x00
 #define AML_ONE_OP 0x01
+#define FADT_FLAGS 112
+#define FADT_SLEEP_CONTROL 244       /* a Generic Address Structure (ACPI §5.2.3.2) */
+#define FADT_HW_REDUCED (1u << 20)
+#define GAS_SYSTEM_MEMORY 0
+#define GAS_SYSTEM_IO 1
 #define SLP_TYP_SHIFT 10
 #define SLP_EN (1 << 13)
+#define SLEEP_CONTROL_TYP_SHIFT 2    /* hardware-reduced ACPI's sleep control register (§4.8.3.7) */
+#define SLEEP_CONTROL_EN (1 << 5)
 
 struct rsdp {
     char signature[8];
@@ -49,11 +57,12 @@ static int checksum_ok(const void *p, uint32_t len)
     return sum == 0;
 }
 
-/* Tables lie outside usable RAM (in memory the firmware reserved): map them read-only. */
+/* Tables lie outside usable RAM (in memory the firmware reserved): map read-only each page of
+ * them not mapped yet (pages that are, RAM among them, keep their rights). */
 static const void *map(uint64_t addr, uint32_t len)
 {
-    if (!vm_is_mapped(addr, 0) || !vm_is_mapped(addr + len - 1, 0))
-        if (vm_map(addr, len, VM_READ) < 0)
+    for (uint64_t page = addr & ~(uint64_t)(PAGE_BYTES - 1); page < addr + len; page += PAGE_BYTES)
+        if (!vm_is_mapped(page, 0) && vm_map(page, PAGE_BYTES, VM_READ) < 0)
             return NULL;
     return (const void *)(uintptr_t)addr;
 }
@@ -74,11 +83,21 @@ static const struct rsdp *scan(uintptr_t start, uintptr_t end)
     return NULL;
 }
 
+/* The BIOS data area is in page 0, which stays unmapped to catch NULL: map it for one read. */
+static uint16_t read_bios_data_word(uintptr_t addr)
+{
+    if (vm_map(0, PAGE_BYTES, VM_READ) < 0)
+        return 0;
+    uint16_t v = *(volatile const uint16_t *)addr;
+    vm_unmap(0, PAGE_BYTES);
+    return v;
+}
+
 static const struct rsdp *find_rsdp(void)
 {
     if (rsdp_hint)
         return map(rsdp_hint, sizeof(struct rsdp));
-    uintptr_t ebda = (uintptr_t)*(const uint16_t *)EBDA_SEGMENT_PTR << 4;
+    uintptr_t ebda = (uintptr_t)read_bios_data_word(EBDA_SEGMENT_PTR) << 4;
     const struct rsdp *r = ebda ? scan(ebda, ebda + EBDA_SCAN_LEN) : NULL;
     return r ? r : scan(BIOS_AREA_START, BIOS_AREA_END);
 }
@@ -142,7 +161,20 @@ void acpi_power_off(void)
     uint32_t pm1a_cnt = *(const uint32_t *)(fadt + FADT_PM1A_CNT);
     const struct sdt *dsdt = map_table(dsdt_addr);
     int slp_typ = dsdt ? s5_sleep_type(dsdt) : -1;
-    if (slp_typ < 0 || !pm1a_cnt)
+    if (slp_typ < 0)
         return;
-    outw((uint16_t)pm1a_cnt, (uint16_t)(slp_typ << SLP_TYP_SHIFT | SLP_EN));
+    uint32_t flags = len >= FADT_FLAGS + 4 ? *(const uint32_t *)(fadt + FADT_FLAGS) : 0;
+    if ((flags & FADT_HW_REDUCED) && len >= FADT_SLEEP_CONTROL + 12) {
+        uint8_t space = fadt[FADT_SLEEP_CONTROL];
+        uint64_t addr;
+        memcpy(&addr, fadt + FADT_SLEEP_CONTROL + 4, 8);
+        uint8_t v = (uint8_t)(slp_typ << SLEEP_CONTROL_TYP_SHIFT | SLEEP_CONTROL_EN);
+        if (space == GAS_SYSTEM_IO)
+            outb((uint16_t)addr, v);
+        else if (space == GAS_SYSTEM_MEMORY && vm_map(addr, 1, VM_WRITE | VM_UNCACHED) == 0)
+            *(volatile uint8_t *)(uintptr_t)addr = v;
+        return;
+    }
+    if (pm1a_cnt)
+        outw((uint16_t)pm1a_cnt, (uint16_t)(slp_typ << SLP_TYP_SHIFT | SLP_EN));
 }

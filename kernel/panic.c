@@ -11,7 +11,8 @@
 #include "trap.h"
 #include "x86.h"
 
-#define BACKTRACE_MAX 32
+#define BACKTRACE_MAX 32            /* lines printed */
+#define BACKTRACE_WALK_MAX 100000    /* frames followed */
 #define PF_PRESENT (1 << 0)
 #define PF_WRITE (1 << 1)
 #define PF_FETCH (1 << 4)
@@ -59,19 +60,36 @@ static void backtrace_from(uint64_t pc, uint64_t rbp, uint64_t caller_at_rsp)
         uint64_t ret = *(uint64_t *)caller_at_rsp;
         print_frame(depth++, ret, ret - 1);
     }
-    for (; depth < BACKTRACE_MAX && rbp; depth++) {
+    /* Runs of one frame (recursion) are folded into one line, so that a stack overflow still
+     * shows where the recursion began. */
+    uint64_t last = 0, repeats = 0;
+    for (int walked = 0; walked < BACKTRACE_WALK_MAX && rbp; walked++) {
         if (!stack_word_readable(rbp)) {
             kprintf("  (frame pointer 0x%lx is not on a mapped stack: stopping)\n", rbp);
-            return;
+            break;
         }
         uint64_t next = ((uint64_t *)rbp)[0], ret = ((uint64_t *)rbp)[1];
         if (ret == 0)
-            return;
-        print_frame(depth, ret, ret - 1);   /* the call, not what follows it (noreturn calls end functions) */
+            break;
+        if (ret == last) {
+            repeats++;
+        } else {
+            if (repeats)
+                kprintf("  ... the frame above %lu more times\n", repeats);
+            repeats = 0;
+            if (depth == BACKTRACE_MAX) {
+                kprintf("  ... (more frames)\n");
+                return;
+            }
+            print_frame(depth++, ret, ret - 1);   /* the call, not what follows it (noreturn calls end functions) */
+            last = ret;
+        }
         if (next <= rbp)                /* callers' frames lie above: anything else is garbage */
-            return;
+            break;
         rbp = next;
     }
+    if (repeats)
+        kprintf("  ... the frame above %lu more times\n", repeats);
 }
 
 void backtrace_print(uint64_t pc, uint64_t rbp) { backtrace_from(pc, rbp, 0); }
