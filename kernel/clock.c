@@ -1,9 +1,10 @@
-/* The TSC's rate, measured against the PIT (1.193182 MHz, a rate fixed by the hardware) over a
+/* The TSC's rate: from kvmclock under KVM, else measured against the PIT (1.193182 MHz, a rate fixed by the hardware) over a
  * window that overlaps the rest of boot; the local APIC timer's, against the TSC over the later
  * part of that window. The timer's rate needs less precision: a timer interrupt that comes
  * early finds nothing due by the TSC clock and re-arms. */
 #include "clock.h"
 #include "../boot/boot.h"
+#include "kvmclock.h"
 #include "lapic.h"
 #include "rtc.h"
 #include "x86.h"
@@ -18,11 +19,12 @@
 #define PIT_CMD_LATCH_CH2 0x80
 #define CALIBRATION_NS (2 * NSEC_PER_MSEC)   /* PIT reads are exact to ~1 us: ~0.1% here */
 #define LAPIC_COUNT_MAX 0xFFFFFFFFu
+#define LAPIC_WINDOW_NS (200 * NSEC_PER_USEC)   /* at least this long for the timer's rate */
 
 static uint64_t tsc_hz, lapic_hz;
 static uint64_t ns_mult;          /* ns = ticks * ns_mult >> 32 */
 static uint64_t realtime_base_ns;
-static uint64_t cal_tsc, cal_pit_start, cal_lapic_tsc;
+static uint64_t cal_tsc, cal_pit_start, cal_lapic_tsc, rtc_tsc;
 
 static uint16_t pit_read(void)
 {
@@ -51,7 +53,7 @@ static uint16_t pit_sample(uint64_t *tsc)
     return value;
 }
 
-void clock_calibration_start(void)
+static void pit_start(void)
 {
     /* Channel 2 counts down freely from 0xFFFF (wrapping every 55 ms) with its gate open and
      * the speaker off; it raises no interrupt. */
@@ -60,6 +62,14 @@ void clock_calibration_start(void)
     outb(PIT_CH2_DATA, 0xFF);
     outb(PIT_CH2_DATA, 0xFF);
     cal_pit_start = pit_sample(&cal_tsc);
+}
+
+void clock_calibration_start(void)
+{
+    tsc_hz = kvmclock_tsc_hz();         /* under KVM: exact, and no window to wait for */
+    if (!tsc_hz)
+        pit_start();
+    rtc_tsc = rdtsc();                  /* inside the PIT's window: it costs the boot nothing */
     realtime_base_ns = rtc_read_epoch_seconds() * NSEC_PER_SEC;
 }
 
@@ -71,17 +81,24 @@ void clock_calibration_lapic_start(void)
 
 void clock_calibration_finish(void)
 {
-    uint64_t want = CALIBRATION_NS * PIT_HZ / NSEC_PER_SEC, elapsed, tsc;
-    while ((uint16_t)(cal_pit_start - pit_read()) < want)   /* the counter counts down */
+    uint64_t tsc;
+    if (!tsc_hz) {
+        uint64_t want = CALIBRATION_NS * PIT_HZ / NSEC_PER_SEC;
+        while ((uint16_t)(cal_pit_start - pit_read()) < want)   /* the counter counts down */
+            ;
+        uint64_t elapsed = (uint16_t)(cal_pit_start - pit_sample(&tsc));
+        tsc_hz = (tsc - cal_tsc) * PIT_HZ / elapsed;
+    }
+    uint64_t lapic_window = tsc_hz * LAPIC_WINDOW_NS / NSEC_PER_SEC;
+    while (rdtsc() - cal_lapic_tsc < lapic_window)
         ;
-    elapsed = (uint16_t)(cal_pit_start - pit_sample(&tsc));
+    tsc = rdtsc();
     uint32_t lapic_left = lapic_timer_current();
     lapic_timer_start(0);
-    tsc_hz = (tsc - cal_tsc) * PIT_HZ / elapsed;
     lapic_hz = (uint64_t)((unsigned __int128)(LAPIC_COUNT_MAX - lapic_left) * tsc_hz / (tsc - cal_lapic_tsc));
     ns_mult = (NSEC_PER_SEC << 32) / tsc_hz;
-    /* the RTC was read at cal_tsc: make realtime count from the boot's first instruction */
-    uint64_t since_boot = (uint64_t)(((unsigned __int128)(cal_tsc - boot_tsc) * ns_mult) >> 32);
+    /* the RTC was read at rtc_tsc: make realtime count from the boot's first instruction */
+    uint64_t since_boot = (uint64_t)(((unsigned __int128)(rtc_tsc - boot_tsc) * ns_mult) >> 32);
     realtime_base_ns = realtime_base_ns > since_boot ? realtime_base_ns - since_boot : 0;
 }
 
