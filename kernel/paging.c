@@ -99,15 +99,16 @@ int vm_map(uintptr_t addr, size_t len, int flags)
     return 0;
 }
 
-void vm_unmap(uintptr_t addr, size_t len)
+int vm_unmap(uintptr_t addr, size_t len)
 {
     for (uintptr_t va = PAGE_ROUND_DOWN(addr); va < addr + len; va += PAGE_SIZE) {
         uint64_t *e = walk(va, 0);
         if (!e)
-            panic("no memory left to split a page table");
+            return -ENOMEM;
         *e = 0;
         flush(va);
     }
+    return 0;
 }
 
 int vm_is_mapped(uintptr_t addr, int *flags)

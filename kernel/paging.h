@@ -16,7 +16,8 @@ void paging_init(void);
 /* Identity-map [addr, addr+len) with the given VM_* flags, replacing what was there.
  * Returns 0 or -ENOMEM when no page is left for a table. */
 int vm_map(uintptr_t addr, size_t len, int flags);
-void vm_unmap(uintptr_t addr, size_t len);
+/* Unmap [addr, addr+len). Returns 0, or -ENOMEM when no page is left to split a large page. */
+int vm_unmap(uintptr_t addr, size_t len);
 
 /* Whether addr is mapped; if so and flags is not NULL, its VM_* flags. */
 int vm_is_mapped(uintptr_t addr, int *flags);

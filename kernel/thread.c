@@ -166,7 +166,10 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, s
     char *alloc = page_alloc(pages);
     if (!alloc)
         return NULL;
-    vm_unmap((uintptr_t)alloc, PAGE_SIZE);
+    if (vm_unmap((uintptr_t)alloc, PAGE_SIZE) < 0) {
+        page_free(alloc, pages);
+        return NULL;
+    }
     struct thread *t = (struct thread *)(alloc + pages * PAGE_SIZE - sizeof(struct thread));
     t = (struct thread *)((uintptr_t)t & ~(uintptr_t)15);
     memset(t, 0, sizeof *t);

@@ -245,6 +245,47 @@ static void test_stack_reuse(void)
     CHECK(ok, "2000 joined threads' memory came back");
 }
 
+/* threads with 1 MiB stacks until memory runs out: pthread_create says EAGAIN, no panic, and
+ * everything comes back once they are joined */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate = PTHREAD_COND_INITIALIZER;
+static int gate_open;
+
+static void *wait_at_gate(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&gate_lock);
+    while (!gate_open)
+        pthread_cond_wait(&gate, &gate_lock);
+    pthread_mutex_unlock(&gate_lock);
+    return NULL;
+}
+
+static void test_out_of_memory(void)
+{
+    static pthread_t t[1000];
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1 << 20);
+    int n = 0, rc = 0;
+    while (n < 1000 && (rc = pthread_create(&t[n], &attr, wait_at_gate, NULL)) == 0)
+        n++;
+    CHECK(rc == EAGAIN && n > 10, "thread creation stops with EAGAIN when memory is out (after %d)", n);
+    pthread_mutex_lock(&gate_lock);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate);
+    pthread_mutex_unlock(&gate_lock);
+    int joined = 0;
+    for (int i = 0; i < n; i++)
+        joined += pthread_join(t[i], NULL) == 0;
+    int again = 0;
+    while (again < n && pthread_create(&t[again], &attr, wait_at_gate, NULL) == 0)
+        again++;
+    for (int i = 0; i < again; i++)
+        pthread_join(t[i], NULL);
+    CHECK(joined == n && again == n, "all %d joined, and as many fit again (%d)", n, again);
+}
+
 static void *errno_setter(void *arg)
 {
     errno = (int)(long)arg;
@@ -276,5 +317,6 @@ int main(void)
     test_keys();
     test_stack_reuse();
     test_errno();
+    test_out_of_memory();
     return check_exit();
 }
