@@ -147,19 +147,36 @@ static int s5_sleep_type(const struct sdt *dsdt)
     return -1;
 }
 
+/* The DSDT, which the FADT points at (X_DSDT when it is set, §5.2.9). */
+static const struct sdt *find_dsdt(const uint8_t *fadt)
+{
+    uint32_t len = ((const struct sdt *)fadt)->length;
+    uint64_t addr = 0;
+    if (len >= FADT_X_DSDT + 8)
+        memcpy(&addr, fadt + FADT_X_DSDT, 8);
+    if (!addr)
+        addr = *(const uint32_t *)(fadt + FADT_DSDT);
+    return map_table(addr);
+}
+
+const void *acpi_dsdt(uint32_t *len)
+{
+    const uint8_t *fadt = acpi_find_table("FACP");
+    const struct sdt *dsdt = fadt ? find_dsdt(fadt) : NULL;
+    if (!dsdt)
+        return NULL;
+    *len = dsdt->length;
+    return dsdt;
+}
+
 void acpi_power_off(void)
 {
     const uint8_t *fadt = acpi_find_table("FACP");
     if (!fadt)
         return;
     uint32_t len = ((const struct sdt *)fadt)->length;
-    uint64_t dsdt_addr = 0;
-    if (len >= FADT_X_DSDT + 8)
-        memcpy(&dsdt_addr, fadt + FADT_X_DSDT, 8);
-    if (!dsdt_addr)
-        dsdt_addr = *(const uint32_t *)(fadt + FADT_DSDT);
     uint32_t pm1a_cnt = *(const uint32_t *)(fadt + FADT_PM1A_CNT);
-    const struct sdt *dsdt = map_table(dsdt_addr);
+    const struct sdt *dsdt = find_dsdt(fadt);
     int slp_typ = dsdt ? s5_sleep_type(dsdt) : -1;
     if (slp_typ < 0)
         return;

@@ -90,7 +90,7 @@ static int size_bar(struct pci_device *d, int i)
         mask |= (uint64_t)pci_read32(d, off + 4) << 32;
         pci_write32(d, off + 4, hi);
         base |= (uint64_t)hi << 32;
-    } else {
+    } else if (mask_lo) {
         mask |= 0xFFFFFFFF00000000ull;
     }
     b->io = lo & BAR_IO;
@@ -98,7 +98,7 @@ static int size_bar(struct pci_device *d, int i)
     base &= b->io ? ~0x3ull : ~0xFull;
     if (b->io)
         mask |= 0xFFFFFFFFFFFF0000ull;       /* I/O BARs decode 16 bits */
-    b->size = mask ? (~mask + 1) : 0;
+    b->size = mask ? (~mask + 1) : 0;             /* a BAR that keeps no bit set does not exist */
     b->addr = b->size ? base : 0;
     return is64;
 }

@@ -1,0 +1,63 @@
+/* Network devices for net/: Ethernet frames in, frames out, without copies. A frame buffer
+ * keeps NETBUF_HEADROOM free bytes before the frame for the driver's own header. Devices are
+ * found the first time anything here is called. */
+#ifndef DRIVERS_NETDEV_H
+#define DRIVERS_NETDEV_H
+#include <stdint.h>
+
+#define NETBUF_HEADROOM 16
+#define ETH_FRAME_MAX 1514             /* without the FCS */
+
+#define NETDEV_TX_CSUM (1u << 0)       /* the device completes a partial checksum (csum_start/offset) */
+#define NETDEV_TSO4 (1u << 1)          /* it segments TCP/IPv4 (gso_*) */
+#define NETDEV_TSO6 (1u << 2)
+#define NETDEV_RX_CSUM (1u << 3)       /* received frames may come with csum_valid set */
+
+#define NETBUF_GSO_NONE 0
+#define NETBUF_GSO_TCPV4 1
+#define NETBUF_GSO_TCPV6 4
+
+struct netbuf {
+    struct netbuf *next;               /* the rest of a frame that spans buffers */
+    uint8_t *data;                     /* the Ethernet header; NETBUF_HEADROOM bytes before are free */
+    uint32_t len;
+    /* transmit offloads, as asked by the stack (zero: none) */
+    uint8_t csum_needed, gso_type;
+    uint16_t csum_start, csum_offset, gso_size, hdr_len;
+    /* receive: the device checked the checksums */
+    uint8_t csum_valid;
+    /* transmit: called (thread context) once the device is done with the buffer */
+    void (*release)(struct netbuf *);
+    void *owner;
+};
+
+struct netdev {
+    char name[8];
+    uint8_t mac[6];
+    uint16_t mtu;
+    int link_up;
+    unsigned features;                 /* NETDEV_* */
+    /* the driver's */
+    int (*transmit)(struct netdev *, struct netbuf *);
+    void (*rx_done)(struct netdev *, struct netbuf *);
+    void *driver;
+    /* the receiver's (net/), called in thread context with a frame it owns until net_rx_done */
+    void (*receive)(struct netdev *, struct netbuf *, void *ctx);
+    void *receive_ctx;
+};
+
+struct netdev *net_find(const char *name);
+int net_count(void);
+struct netdev *net_get(int i);
+
+/* Send a frame. 0: queued, b->release runs when the device is done. -EAGAIN: the ring is full
+ * (retry after a release); -EINVAL: too long; -EIO: the device is broken. */
+int net_send(struct netdev *d, struct netbuf *b);
+/* Frames go to receive(d, b, ctx) from now on; until set, they are dropped. */
+void net_set_receiver(struct netdev *d, void (*receive)(struct netdev *, struct netbuf *, void *), void *ctx);
+/* Give a received buffer (the whole chain) back to the device. */
+void net_rx_done(struct netdev *d, struct netbuf *b);
+
+/* For drivers. */
+int net_register(struct netdev *d);
+#endif

@@ -1,0 +1,122 @@
+/* What every virtio driver does the same way, whatever the transport. */
+#include "virtio.h"
+#include "../../kernel/memory.h"
+#include "../../kernel/format.h"
+#include "../../kernel/printk.h"
+#include <errno.h>
+#include <string.h>
+
+#define MAX_DEVICES 16
+
+static struct virtio_device devices[MAX_DEVICES];
+static int ndevices, nblk, nnet;
+
+void virtio_fail(struct virtio_device *dev, const char *why)
+{
+    kprintf("mayfly: %s (virtio %s at %s): %s; device disabled\n", dev->name[0] ? dev->name : "virtio",
+            dev->t->kind, dev->where, why);
+    dev->t->set_status(dev, dev->t->status(dev) | VIRTIO_STATUS_FAILED);
+}
+
+int virtio_negotiate(struct virtio_device *dev, uint64_t wanted, uint64_t required)
+{
+    const struct virtio_transport *t = dev->t;
+    t->set_status(dev, 0);                                       /* 1: reset */
+    while (t->status(dev) != 0)                                  /* it must read 0 before we go on */
+        ;
+    t->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);               /* 2 */
+    t->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);   /* 3 */
+    if (t->modern)
+        required |= VIRTIO_F_VERSION_1;
+    else
+        required &= ~VIRTIO_F_VERSION_1, wanted &= ~VIRTIO_F_VERSION_1;
+    uint64_t offered = t->device_features(dev);                  /* 4 */
+    if ((offered & required) != required) {
+        char why[96];
+        ksnprintf(why, sizeof why, "lacks required features 0x%lx (offers 0x%lx)",
+                  (unsigned long)(required & ~offered), (unsigned long)offered);
+        virtio_fail(dev, why);
+        return -ENODEV;
+    }
+    dev->features = offered & (wanted | required);
+    t->set_driver_features(dev, dev->features);
+    if (t->irq_setup(dev) < 0) {          /* before the queues: they are told their MSI-X vector */
+        virtio_fail(dev, "no interrupt could be set up");
+        return -ENODEV;
+    }
+    if (t->modern) {                                             /* 5, 6: legacy has no FEATURES_OK */
+        t->set_status(dev, t->status(dev) | VIRTIO_STATUS_FEATURES_OK);
+        if (!(t->status(dev) & VIRTIO_STATUS_FEATURES_OK)) {
+            virtio_fail(dev, "refused the features we chose");
+            return -ENODEV;
+        }
+    }
+    return 0;
+}
+
+int virtio_setup_queue(struct virtio_device *dev, struct virtq *vq, uint16_t index, uint16_t max_size,
+                       uint16_t indirect_max)
+{
+    int fixed;
+    uint16_t size = dev->t->queue_max(dev, index, &fixed);
+    if (size == 0 || index >= VIRTIO_MAX_QUEUES)
+        return -ENODEV;
+    if (!fixed)
+        while (size > max_size)
+            size /= 2;
+    if (!(dev->features & VIRTIO_F_INDIRECT_DESC))
+        indirect_max = 0;
+    size_t bytes = PAGE_ROUND_UP(vq_bytes(size, indirect_max));
+    void *mem = page_alloc(bytes / PAGE_SIZE);
+    if (!mem)
+        return -ENOMEM;
+    memset(mem, 0, bytes);
+    vq_init(vq, dev->name, index, size, mem, indirect_max, (dev->features & VIRTIO_F_EVENT_IDX) != 0);
+    int rc = dev->t->queue_enable(dev, vq);
+    if (rc < 0)
+        page_free(mem, bytes / PAGE_SIZE);
+    return rc;
+}
+
+int virtio_start(struct virtio_device *dev)
+{
+    dev->t->set_status(dev, dev->t->status(dev) | VIRTIO_STATUS_DRIVER_OK);
+    kdebug("mayfly: %s: virtio %s at %s, features 0x%lx%s\n", dev->name, dev->t->kind, dev->where,
+           (unsigned long)dev->features, dev->msix ? ", MSI-X" : "");
+    return 0;
+}
+
+void virtio_kick(struct virtio_device *dev, struct virtq *vq)
+{
+    if (vq_kick_needed(vq))
+        dev->t->notify(dev, vq->index);
+}
+
+void virtio_interrupt(struct virtio_device *dev)
+{
+    if (dev->interrupt)
+        dev->interrupt(dev);
+}
+
+void virtio_attach(struct virtio_device *found)
+{
+    if (ndevices == MAX_DEVICES)
+        return;
+    struct virtio_device *dev = &devices[ndevices];
+    *dev = *found;
+    int rc;
+    if (dev->id == VIRTIO_ID_BLOCK) {
+        ksnprintf(dev->name, sizeof dev->name, "vd%c", 'a' + nblk);
+        if ((rc = virtio_blk_probe(dev)) == 0)
+            nblk++;
+    } else if (dev->id == VIRTIO_ID_NET) {
+        ksnprintf(dev->name, sizeof dev->name, "net%d", nnet);
+        if ((rc = virtio_net_probe(dev)) == 0)
+            nnet++;
+    } else {
+        kdebug("mayfly: virtio device type %u at %s: no driver\n", dev->id, dev->where);
+        return;
+    }
+    if (rc == 0)
+        ndevices++;
+}

@@ -1,0 +1,175 @@
+/* virtio-blk (virtio 1.2 §5.2): one request queue; a request is a header, the data (split at
+ * the device's size_max), and a status byte the device writes. Interrupts only wake the
+ * device's service thread, which finishes completed requests in thread context. */
+#include "virtio.h"
+#include "../blkdev.h"
+#include "../../kernel/format.h"
+#include "../../kernel/printk.h"
+#include "../../kernel/x86.h"
+#include <errno.h>
+
+#define VIRTIO_BLK_F_SIZE_MAX (1ull << 1)
+#define VIRTIO_BLK_F_SEG_MAX (1ull << 2)
+#define VIRTIO_BLK_F_RO (1ull << 5)
+#define VIRTIO_BLK_F_BLK_SIZE (1ull << 6)
+#define VIRTIO_BLK_F_FLUSH (1ull << 9)
+#define CONFIG_CAPACITY 0
+#define CONFIG_SIZE_MAX 8
+#define CONFIG_SEG_MAX 12
+#define CONFIG_BLK_SIZE 20
+#define T_IN 0
+#define T_OUT 1
+#define T_FLUSH 4
+#define S_OK 0
+#define S_UNSUPP 2
+#define STATUS_UNSET 0xFF
+#define QUEUE_MAX 256
+#define MAX_SEGMENTS 64
+#define MAX_DISKS 8
+
+struct vblk {
+    struct blkdev blk;
+    struct virtio_device *dev;
+    struct virtq vq;
+    struct waitq irq_wait, space_wait;
+    int irq_pending, broken;
+    uint32_t size_max, seg_max;
+};
+
+static struct vblk disks[MAX_DISKS];
+static int ndisks;
+
+static int segments_for(struct vblk *vb, uint32_t bytes)
+{
+    return vb->size_max ? (int)((bytes + vb->size_max - 1) / vb->size_max) : 1;
+}
+
+static int submit(struct blkdev *b, struct blk_request *r)
+{
+    struct vblk *vb = b->driver;
+    if (vb->broken)
+        return -EIO;
+    if (r->op == BLK_FLUSH && !b->can_flush) {
+        blk_complete(r, 0);             /* without VIRTIO_BLK_F_FLUSH writes are already stable */
+        return 0;
+    }
+    struct vq_buf bufs[MAX_SEGMENTS + 2];
+    int n = 0;
+    r->hdr.type = r->op == BLK_READ ? T_IN : r->op == BLK_WRITE ? T_OUT : T_FLUSH;
+    r->hdr.reserved = 0;
+    r->hdr.sector = r->op == BLK_FLUSH ? 0 : r->sector;
+    r->device_status = STATUS_UNSET;
+    bufs[n++] = (struct vq_buf){ &r->hdr, sizeof r->hdr, 0 };
+    if (r->op != BLK_FLUSH) {
+        uint32_t bytes = r->count * BLK_SECTOR;
+        int segs = segments_for(vb, bytes);
+        if (segs > MAX_SEGMENTS || (vb->seg_max && (uint32_t)segs > vb->seg_max))
+            return -EINVAL;             /* larger than the device takes in one request */
+        for (uint32_t off = 0; off < bytes;) {
+            uint32_t len = vb->size_max && bytes - off > vb->size_max ? vb->size_max : bytes - off;
+            bufs[n++] = (struct vq_buf){ (char *)r->buf + off, len, r->op == BLK_READ };
+            off += len;
+        }
+    }
+    bufs[n++] = (struct vq_buf){ &r->device_status, 1, 1 };
+    int rc;
+    while ((rc = vq_add(&vb->vq, bufs, n, r)) == -ENOSPC) {   /* the ring is full: wait for room */
+        virtio_kick(vb->dev, &vb->vq);
+        waitq_wait(&vb->space_wait, 0);
+    }
+    if (rc < 0)
+        return rc;
+    virtio_kick(vb->dev, &vb->vq);
+    return 0;
+}
+
+static void interrupt(struct virtio_device *dev)
+{
+    struct vblk *vb = dev->driver;
+    vb->irq_pending = 1;
+    waitq_wake_all(&vb->irq_wait);
+}
+
+/* The device broke the ring's rules: say so, fail everything in flight, stop using it. */
+static void give_up(struct vblk *vb)
+{
+    vb->broken = 1;
+    virtio_fail(vb->dev, vb->vq.error);
+    for (uint16_t i = 0; i < vb->vq.size; i++)
+        if (vb->vq.slots[i].in_flight) {
+            vb->vq.slots[i].in_flight = 0;
+            blk_complete(vb->vq.slots[i].cookie, -EIO);
+        }
+    waitq_wake_all(&vb->space_wait);
+}
+
+static void *service(void *arg)
+{
+    struct vblk *vb = arg;
+    for (;;) {
+        void *cookie;
+        uint32_t len;
+        int rc;
+        while ((rc = vq_pop(&vb->vq, &cookie, &len)) == 1) {
+            struct blk_request *r = cookie;
+            int ok = r->device_status == S_OK;
+            blk_complete(r, ok ? 0 : r->device_status == S_UNSUPP ? -ENOTSUP : -EIO);
+            waitq_wake_one(&vb->space_wait);
+        }
+        if (rc < 0) {
+            give_up(vb);
+            return NULL;
+        }
+        if (vq_arm_interrupt(&vb->vq))
+            continue;                   /* more finished while we were arming */
+        int s = irq_save();
+        while (!vb->irq_pending)
+            waitq_wait(&vb->irq_wait, 0);
+        vb->irq_pending = 0;
+        irq_restore(s);
+    }
+}
+
+int virtio_blk_probe(struct virtio_device *dev)
+{
+    if (ndisks == MAX_DISKS)
+        return -ENOSPC;
+    struct vblk *vb = &disks[ndisks];
+    vb->dev = dev;
+    dev->driver = vb;
+    dev->interrupt = interrupt;
+    uint64_t wanted = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE |
+                      VIRTIO_BLK_F_FLUSH | VIRTIO_F_INDIRECT_DESC | VIRTIO_F_EVENT_IDX;
+    int rc = virtio_negotiate(dev, wanted, 0);
+    if (rc < 0)
+        return rc;
+    struct blkdev *b = &vb->blk;
+    dev->t->config_read(dev, CONFIG_CAPACITY, &b->sectors, sizeof b->sectors);
+    b->block_size = BLK_SECTOR;
+    if (dev->features & VIRTIO_BLK_F_BLK_SIZE)
+        dev->t->config_read(dev, CONFIG_BLK_SIZE, &b->block_size, sizeof b->block_size);
+    if (dev->features & VIRTIO_BLK_F_SIZE_MAX)
+        dev->t->config_read(dev, CONFIG_SIZE_MAX, &vb->size_max, sizeof vb->size_max);
+    if (dev->features & VIRTIO_BLK_F_SEG_MAX)
+        dev->t->config_read(dev, CONFIG_SEG_MAX, &vb->seg_max, sizeof vb->seg_max);
+    b->read_only = (dev->features & VIRTIO_BLK_F_RO) != 0;
+    b->can_flush = (dev->features & VIRTIO_BLK_F_FLUSH) != 0;
+    rc = virtio_setup_queue(dev, &vb->vq, 0, QUEUE_MAX, MAX_SEGMENTS + 2);
+    if (rc < 0) {
+        virtio_fail(dev, "its request queue could not be set up");
+        return rc;
+    }
+    if (!thread_create(dev->name, service, vb, 0)) {
+        virtio_fail(dev, "no memory for its service thread");
+        return -ENOMEM;
+    }
+    virtio_start(dev);
+    ksnprintf(b->name, sizeof b->name, "%s", dev->name);
+    b->submit = submit;
+    b->driver = vb;
+    blk_register(b);
+    ndisks++;
+    kdebug("mayfly: %s: %lu sectors (%lu MiB)%s\n", b->name, (unsigned long)b->sectors,
+           (unsigned long)(b->sectors / 2048), b->read_only ? ", read-only" : "");
+    return 0;
+}

@@ -1,0 +1,247 @@
+/* virtio-net (virtio 1.2 §5.1): receive queue 0 kept full of buffers that frames arrive in and
+ * go up in, uncopied; transmit queue 1 takes each frame as one buffer, the virtio header
+ * written into the frame's headroom. One service thread finishes both queues' work. */
+#include "virtio.h"
+#include "../netdev.h"
+#include "../../kernel/format.h"
+#include "../../kernel/memory.h"
+#include "../../kernel/printk.h"
+#include "../../kernel/thread.h"
+#include "../../kernel/x86.h"
+#include <errno.h>
+#include <string.h>
+
+#define VIRTIO_NET_F_CSUM (1ull << 0)
+#define VIRTIO_NET_F_GUEST_CSUM (1ull << 1)
+#define VIRTIO_NET_F_MAC (1ull << 5)
+#define VIRTIO_NET_F_HOST_TSO4 (1ull << 11)
+#define VIRTIO_NET_F_HOST_TSO6 (1ull << 12)
+#define VIRTIO_NET_F_MRG_RXBUF (1ull << 15)
+#define VIRTIO_NET_F_STATUS (1ull << 16)
+#define CONFIG_MAC 0
+#define CONFIG_STATUS 6
+#define STATUS_LINK_UP 1
+#define HDR_F_NEEDS_CSUM 1
+#define HDR_F_DATA_VALID 2
+#define HDR_LEN_MODERN 12              /* with num_buffers: VERSION_1 or MRG_RXBUF */
+#define HDR_LEN_LEGACY 10
+#define HDR_NUM_BUFFERS 10
+#define RX_QUEUE 0
+#define TX_QUEUE 1
+#define QUEUE_MAX 256
+#define RX_BUF_SIZE 2048               /* a whole frame and its header fit: no chains without LRO */
+#define MAX_NICS 4
+#define ETH_MTU 1500
+
+struct virtio_net_hdr {
+    uint8_t flags, gso_type;
+    uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
+};
+
+struct vnet {
+    struct netdev net;
+    struct virtio_device *dev;
+    struct virtq rxq, txq;
+    struct waitq irq_wait;
+    int irq_pending, broken;
+    unsigned hdr_len;
+    struct netbuf *rx_bufs;            /* one per receive ring slot */
+    uint8_t *rx_mem;
+};
+
+static struct vnet nics[MAX_NICS];
+static int nnics;
+
+static uint8_t *rx_raw(struct vnet *vn, struct netbuf *b) { return vn->rx_mem + (size_t)(b - vn->rx_bufs) * RX_BUF_SIZE; }
+
+static int post_rx(struct vnet *vn, struct netbuf *b)
+{
+    struct vq_buf buf = { rx_raw(vn, b), RX_BUF_SIZE, 1 };
+    return vq_add(&vn->rxq, &buf, 1, b);
+}
+
+static void rx_done(struct netdev *net, struct netbuf *b)
+{
+    struct vnet *vn = net->driver;
+    for (struct netbuf *next; b; b = next) {
+        next = b->next;
+        b->next = NULL;
+        post_rx(vn, b);
+    }
+    virtio_kick(vn->dev, &vn->rxq);
+}
+
+static void fail(struct vnet *vn, struct virtq *vq)
+{
+    vn->broken = 1;
+    virtio_fail(vn->dev, vq->error);
+}
+
+/* Take finished transmissions off the ring, handing their buffers back. */
+static void reclaim_tx(struct vnet *vn)
+{
+    void *cookie;
+    uint32_t len;
+    int rc;
+    while ((rc = vq_pop(&vn->txq, &cookie, &len)) == 1) {
+        struct netbuf *b = cookie;
+        if (b->release)
+            b->release(b);
+    }
+    if (rc < 0)
+        fail(vn, &vn->txq);
+}
+
+static int transmit(struct netdev *net, struct netbuf *b)
+{
+    struct vnet *vn = net->driver;
+    if (vn->broken)
+        return -EIO;
+    struct virtio_net_hdr *h = (struct virtio_net_hdr *)(b->data - vn->hdr_len);
+    memset(h, 0, vn->hdr_len);
+    if (b->csum_needed) {
+        h->flags = HDR_F_NEEDS_CSUM;
+        h->csum_start = b->csum_start;
+        h->csum_offset = b->csum_offset;
+    }
+    if (b->gso_type != NETBUF_GSO_NONE) {
+        h->gso_type = b->gso_type;
+        h->gso_size = b->gso_size;
+        h->hdr_len = b->hdr_len;
+    }
+    struct vq_buf buf = { h, b->len + vn->hdr_len, 0 };
+    int rc = vq_add(&vn->txq, &buf, 1, b);
+    if (rc == -ENOSPC) {               /* finished ones may be waiting to be taken off */
+        reclaim_tx(vn);
+        rc = vq_add(&vn->txq, &buf, 1, b);
+    }
+    if (rc < 0)
+        return rc == -ENOSPC ? -EAGAIN : rc;
+    virtio_kick(vn->dev, &vn->txq);
+    return 0;
+}
+
+static void receive_all(struct vnet *vn)
+{
+    void *cookie;
+    uint32_t len;
+    int rc;
+    while ((rc = vq_pop(&vn->rxq, &cookie, &len)) == 1) {
+        struct netbuf *b = cookie;
+        const struct virtio_net_hdr *h = (const void *)rx_raw(vn, b);
+        if (len <= vn->hdr_len) {      /* nothing but a header: give the buffer back */
+            post_rx(vn, b);
+            continue;
+        }
+        /* more buffers only with LRO (not negotiated): a frame in several is dropped whole */
+        uint16_t nbuf = vn->hdr_len == HDR_LEN_MODERN ? h->num_buffers : 1;
+        struct netbuf *last = b;
+        b->data = rx_raw(vn, b) + vn->hdr_len;
+        b->len = len - vn->hdr_len;
+        b->csum_valid = (h->flags & HDR_F_DATA_VALID) != 0;
+        b->next = NULL;
+        for (uint16_t i = 1; i < nbuf && rc == 1; i++) {
+            if ((rc = vq_pop(&vn->rxq, &cookie, &len)) == 1) {
+                struct netbuf *more = cookie;
+                more->data = rx_raw(vn, more);
+                more->len = len;
+                more->next = NULL;
+                last->next = more;
+                last = more;
+            }
+        }
+        if (vn->net.receive && nbuf == 1)
+            vn->net.receive(&vn->net, b, vn->net.receive_ctx);
+        else
+            rx_done(&vn->net, b);
+    }
+    if (rc < 0)
+        fail(vn, &vn->rxq);
+    virtio_kick(vn->dev, &vn->rxq);
+}
+
+static void read_link(struct vnet *vn)
+{
+    uint16_t status = STATUS_LINK_UP;
+    if (vn->dev->features & VIRTIO_NET_F_STATUS)
+        vn->dev->t->config_read(vn->dev, CONFIG_STATUS, &status, sizeof status);
+    vn->net.link_up = status & STATUS_LINK_UP;
+}
+
+static void interrupt(struct virtio_device *dev)
+{
+    struct vnet *vn = dev->driver;
+    vn->irq_pending = 1;
+    waitq_wake_all(&vn->irq_wait);
+}
+
+static void *service(void *arg)
+{
+    struct vnet *vn = arg;
+    while (!vn->broken) {
+        receive_all(vn);
+        reclaim_tx(vn);
+        read_link(vn);
+        if (vq_arm_interrupt(&vn->rxq) | vq_arm_interrupt(&vn->txq))
+            continue;
+        int s = irq_save();
+        while (!vn->irq_pending)
+            waitq_wait(&vn->irq_wait, 0);
+        vn->irq_pending = 0;
+        irq_restore(s);
+    }
+    return NULL;
+}
+
+int virtio_net_probe(struct virtio_device *dev)
+{
+    if (nnics == MAX_NICS)
+        return -ENOSPC;
+    struct vnet *vn = &nics[nnics];
+    vn->dev = dev;
+    dev->driver = vn;
+    dev->interrupt = interrupt;
+    uint64_t wanted = VIRTIO_NET_F_CSUM | VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_MAC | VIRTIO_NET_F_HOST_TSO4 |
+                      VIRTIO_NET_F_HOST_TSO6 | VIRTIO_NET_F_MRG_RXBUF | VIRTIO_NET_F_STATUS | VIRTIO_F_EVENT_IDX;
+    int rc = virtio_negotiate(dev, wanted, VIRTIO_NET_F_MAC);
+    if (rc < 0)
+        return rc;
+    uint64_t f = dev->features;
+    vn->hdr_len = (f & (VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MRG_RXBUF)) ? HDR_LEN_MODERN : HDR_LEN_LEGACY;
+    if ((rc = virtio_setup_queue(dev, &vn->rxq, RX_QUEUE, QUEUE_MAX, 0)) < 0 ||
+        (rc = virtio_setup_queue(dev, &vn->txq, TX_QUEUE, QUEUE_MAX, 0)) < 0) {
+        virtio_fail(dev, "its queues could not be set up");
+        return rc;
+    }
+    uint16_t n = vn->rxq.size;
+    size_t bytes = PAGE_ROUND_UP((size_t)n * RX_BUF_SIZE), meta = PAGE_ROUND_UP((size_t)n * sizeof(struct netbuf));
+    vn->rx_mem = page_alloc(bytes / PAGE_SIZE);
+    vn->rx_bufs = page_alloc(meta / PAGE_SIZE);
+    if (!vn->rx_mem || !vn->rx_bufs || !thread_create(dev->name, service, vn, 0)) {
+        virtio_fail(dev, "no memory for its receive buffers");
+        return -ENOMEM;
+    }
+    memset(vn->rx_bufs, 0, meta);
+    for (uint16_t i = 0; i < n; i++)
+        post_rx(vn, &vn->rx_bufs[i]);
+
+    struct netdev *net = &vn->net;
+    ksnprintf(net->name, sizeof net->name, "%s", dev->name);
+    dev->t->config_read(dev, CONFIG_MAC, net->mac, sizeof net->mac);
+    net->mtu = ETH_MTU;
+    net->features = ((f & VIRTIO_NET_F_CSUM) ? NETDEV_TX_CSUM : 0) | ((f & VIRTIO_NET_F_GUEST_CSUM) ? NETDEV_RX_CSUM : 0) |
+                    ((f & VIRTIO_NET_F_CSUM) && (f & VIRTIO_NET_F_HOST_TSO4) ? NETDEV_TSO4 : 0) |
+                    ((f & VIRTIO_NET_F_CSUM) && (f & VIRTIO_NET_F_HOST_TSO6) ? NETDEV_TSO6 : 0);
+    net->transmit = transmit;
+    net->rx_done = rx_done;
+    net->driver = vn;
+    read_link(vn);
+    virtio_start(dev);
+    virtio_kick(dev, &vn->rxq);
+    net_register(net);
+    nnics++;
+    kdebug("mayfly: %s: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, offloads 0x%x\n", net->name, net->mac[0],
+           net->mac[1], net->mac[2], net->mac[3], net->mac[4], net->mac[5], net->link_up ? "up" : "down",
+           net->features);
+    return 0;
+}
