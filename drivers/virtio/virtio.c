@@ -92,6 +92,12 @@ void virtio_kick(struct virtio_device *dev, struct virtq *vq)
         dev->t->notify(dev, vq->index);
 }
 
+void virtio_notify_full(struct virtio_device *dev, struct virtq *vq)
+{
+    vq_kick_needed(vq);                 /* keeps its record of what the device was told */
+    dev->t->notify(dev, vq->index);
+}
+
 void virtio_interrupt(struct virtio_device *dev)
 {
     if (dev->interrupt)

@@ -115,8 +115,12 @@ static int transmit(struct netdev *net, struct netbuf *b)
         reclaim_tx(vn);
         rc = vq_add(&vn->txq, &buf, 1, b);
     }
+    if (rc == -ENOSPC) {
+        virtio_notify_full(vn->dev, &vn->txq);
+        return -EAGAIN;
+    }
     if (rc < 0)
-        return rc == -ENOSPC ? -EAGAIN : rc;
+        return rc;
     virtio_kick(vn->dev, &vn->txq);
     return 0;
 }

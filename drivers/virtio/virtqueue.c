@@ -148,6 +148,11 @@ int vq_pop(struct virtq *vq, void **cookie, uint32_t *len)
     *len = e.len;
     s->in_flight = 0;
     vq->last_used++;
+    /* Keep asking for an interrupt at the next entry. Whoever pops (a service thread, or a
+     * sender taking finished buffers off a full ring) moves this along; a stale used_event
+     * would silence the device until its index wrapped around. */
+    if (vq->event_idx)
+        __atomic_store_n((uint16_t *)used_event(vq), vq->last_used, __ATOMIC_RELEASE);
     return 1;
 }
 
