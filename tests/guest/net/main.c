@@ -6,6 +6,7 @@
 #include "../../../kernel/clock.h"
 #include "../../../kernel/thread.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BURST 300
@@ -55,10 +56,48 @@ static void arp_request(struct frame *fr, const uint8_t mac[6])
     fr->nb = (struct netbuf){ .data = f, .len = 60, .release = on_release };
 }
 
-int main(void)
+/* A long burst through a small pool of buffers: the transmit path must never stall. */
+#define LONG_BURST 1000000
+#define POOL 512                       /* more than the ring holds: it must fill up */
+static int pool_busy[POOL];
+static long pool_released;
+static void pool_release(struct netbuf *b) { *(int *)b->owner = 0; pool_released++; }
+
+static void long_burst(struct netdev *d)
 {
+    static struct frame pool[POOL];
+    uint64_t deadline = clock_monotonic_ns() + 60 * NSEC_PER_SEC;
+    long sent = 0;
+    while (sent < LONG_BURST && clock_monotonic_ns() < deadline) {
+        int i = (int)(sent % POOL);
+        struct frame *f = &pool[i];
+        while (pool_busy[i] && clock_monotonic_ns() < deadline)
+            thread_yield();                          /* its last send is not finished yet */
+        memset(f->data, 0xFF, 6);
+        memcpy(f->data + 6, d->mac, 6);
+        f->data[12] = 0x88, f->data[13] = 0xB5;
+        f->nb = (struct netbuf){ .data = f->data, .len = 64, .release = pool_release, .owner = &pool_busy[i] };
+        pool_busy[i] = 1;
+        int rc;
+        while ((rc = net_send(d, &f->nb)) == -EAGAIN && clock_monotonic_ns() < deadline)
+            thread_yield();
+        if (rc != 0)
+            break;
+        sent++;
+    }
+    while (pool_released < sent && clock_monotonic_ns() < deadline)
+        thread_yield();
+    CHECK(sent == LONG_BURST && pool_released == sent, "a burst of %d frames went through without a stall (%ld sent, %ld given back)",
+          LONG_BURST, sent, pool_released);
+}
+
+int main(int argc, char **argv)
+{
+    int want_nics = argc > 1 ? atoi(argv[1]) : 1;
     struct netdev *d = net_find("net0");
-    CHECK(d != NULL && net_count() == 1, "net0 found");
+    CHECK(d != NULL && net_count() == want_nics, "net0 found, %d NIC(s) in all", net_count());
+    if (want_nics > 1)
+        CHECK(net_find("net1") != NULL && memcmp(net_find("net1")->mac, d->mac, 6) != 0, "net1 found, with its own MAC");
     if (!d)
         return check_exit();
     printf("net0 MAC %02x:%02x:%02x:%02x:%02x:%02x\n", d->mac[0], d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
@@ -100,5 +139,7 @@ int main(void)
     big.nb = (struct netbuf){ .data = big.data, .len = ETH_FRAME_MAX + 1 };
     CHECK(net_send(d, &big.nb) == -EINVAL, "a frame longer than 1514 bytes is refused");
     printf("frames received: %d\n", frames_seen);
+    if (argc > 2 && !strcmp(argv[2], "long"))
+        long_burst(d);
     return check_exit();
 }
