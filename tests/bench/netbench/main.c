@@ -32,15 +32,19 @@ int main(void)
         uint64_t sent = 0, start = clock_monotonic_ns(), end = start + SECONDS * NSEC_PER_SEC;
         for (int i = 0; clock_monotonic_ns() < end; i = (i + 1) % RING) {
             struct frame *f = &frames[i];
-            while (f->busy)
+            while (f->busy && clock_monotonic_ns() < end + NSEC_PER_SEC)
                 thread_yield();
+            if (f->busy) {
+                printf("netbench: transmit stalled after %llu frames\n", (unsigned long long)sent);
+                return 1;
+            }
             memset(f->data, 0xFF, 6);               /* broadcast, a local experimental type */
             memcpy(f->data + 6, d->mac, 6);
             f->data[12] = 0x88, f->data[13] = 0xB5;
             f->nb = (struct netbuf){ .data = f->data, .len = (uint32_t)sizes[s], .release = released, .owner = f };
             f->busy = 1;
             int rc;
-            while ((rc = net_send(d, &f->nb)) == -EAGAIN)
+            while ((rc = net_send(d, &f->nb)) == -EAGAIN && clock_monotonic_ns() < end + NSEC_PER_SEC)
                 thread_yield();
             if (rc < 0) {
                 printf("netbench: send failed %d\n", rc);
