@@ -3,6 +3,7 @@
 #include "../../kernel/memory.h"
 #include "../../kernel/format.h"
 #include "../../kernel/printk.h"
+#include "../../kernel/x86.h"
 #include <errno.h>
 #include <string.h>
 
@@ -100,8 +101,17 @@ void virtio_notify_full(struct virtio_device *dev, struct virtq *vq)
 
 void virtio_interrupt(struct virtio_device *dev)
 {
-    if (dev->interrupt)
-        dev->interrupt(dev);
+    dev->irq_pending = 1;
+    waitq_wake_all(&dev->irq_wait);
+}
+
+void virtio_wait_interrupt(struct virtio_device *dev)
+{
+    int s = irq_save();
+    while (!dev->irq_pending)
+        waitq_wait(&dev->irq_wait, 0);
+    dev->irq_pending = 0;
+    irq_restore(s);
 }
 
 void virtio_attach(struct virtio_device *found)

@@ -5,6 +5,7 @@
 #define DRIVERS_VIRTIO_VIRTIO_H
 #include "../../kernel/pci.h"
 #include "virtqueue.h"
+#include "../../kernel/thread.h"
 #include <stdint.h>
 
 #define VIRTIO_ID_NET 1
@@ -53,8 +54,9 @@ struct virtio_device {
     int gsi_level;
     uint16_t io;
     int msix;
-    /* the driver's */
-    void (*interrupt)(struct virtio_device *);        /* interrupt context: wake a thread */
+    /* interrupts: recorded by the handler, waited for by the driver's service thread */
+    int irq_pending;
+    struct waitq irq_wait;
     void *driver;
 };
 
@@ -86,8 +88,12 @@ void virtio_pci_probe(void);
 void virtio_mmio_probe(void);
 /* Hand a device found by a transport to the driver for its ID. */
 void virtio_attach(struct virtio_device *dev);
-/* Called by the transports' interrupt handlers once they know the device raised it. */
+/* Called by the transports' interrupt handlers once they know the device raised it: wakes the
+ * thread in virtio_wait_interrupt. */
 void virtio_interrupt(struct virtio_device *dev);
+/* Block the calling (service) thread until the device's next interrupt, or return at once if
+ * one came since the last call. */
+void virtio_wait_interrupt(struct virtio_device *dev);
 
 /* Drivers (virtio_blk.c, virtio_net.c): 0, or -errno to leave the device alone. */
 int virtio_blk_probe(struct virtio_device *dev);

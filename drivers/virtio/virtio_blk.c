@@ -31,8 +31,8 @@ struct vblk {
     struct blkdev blk;
     struct virtio_device *dev;
     struct virtq vq;
-    struct waitq irq_wait, space_wait;
-    int irq_pending, broken;
+    struct waitq space_wait;
+    int broken;
     uint32_t size_max, seg_max;
 };
 
@@ -83,13 +83,6 @@ static int submit(struct blkdev *b, struct blk_request *r)
     return 0;
 }
 
-static void interrupt(struct virtio_device *dev)
-{
-    struct vblk *vb = dev->driver;
-    vb->irq_pending = 1;
-    waitq_wake_all(&vb->irq_wait);
-}
-
 /* The device broke the ring's rules: say so, fail everything in flight, stop using it. */
 static void give_up(struct vblk *vb)
 {
@@ -122,11 +115,7 @@ static void *service(void *arg)
         }
         if (vq_arm_interrupt(&vb->vq))
             continue;                   /* more finished while we were arming */
-        int s = irq_save();
-        while (!vb->irq_pending)
-            waitq_wait(&vb->irq_wait, 0);
-        vb->irq_pending = 0;
-        irq_restore(s);
+        virtio_wait_interrupt(vb->dev);
     }
 }
 
@@ -137,7 +126,6 @@ int virtio_blk_probe(struct virtio_device *dev)
     struct vblk *vb = &disks[ndisks];
     vb->dev = dev;
     dev->driver = vb;
-    dev->interrupt = interrupt;
     uint64_t wanted = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE |
                       VIRTIO_BLK_F_FLUSH | VIRTIO_F_INDIRECT_DESC | VIRTIO_F_EVENT_IDX;
     int rc = virtio_negotiate(dev, wanted, 0);

@@ -42,8 +42,7 @@ struct vnet {
     struct netdev net;
     struct virtio_device *dev;
     struct virtq rxq, txq;
-    struct waitq irq_wait;
-    int irq_pending, broken;
+    int broken;
     unsigned hdr_len;
     struct netbuf *rx_bufs;            /* one per receive ring slot */
     uint8_t *rx_mem;
@@ -172,13 +171,6 @@ static void read_link(struct vnet *vn)
     vn->net.link_up = status & STATUS_LINK_UP;
 }
 
-static void interrupt(struct virtio_device *dev)
-{
-    struct vnet *vn = dev->driver;
-    vn->irq_pending = 1;
-    waitq_wake_all(&vn->irq_wait);
-}
-
 static void *service(void *arg)
 {
     struct vnet *vn = arg;
@@ -188,11 +180,7 @@ static void *service(void *arg)
         read_link(vn);
         if (vq_arm_interrupt(&vn->rxq) | vq_arm_interrupt(&vn->txq))
             continue;
-        int s = irq_save();
-        while (!vn->irq_pending)
-            waitq_wait(&vn->irq_wait, 0);
-        vn->irq_pending = 0;
-        irq_restore(s);
+        virtio_wait_interrupt(vn->dev);
     }
     return NULL;
 }
@@ -204,7 +192,6 @@ int virtio_net_probe(struct virtio_device *dev)
     struct vnet *vn = &nics[nnics];
     vn->dev = dev;
     dev->driver = vn;
-    dev->interrupt = interrupt;
     uint64_t wanted = VIRTIO_NET_F_CSUM | VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_MAC | VIRTIO_NET_F_HOST_TSO4 |
                       VIRTIO_NET_F_HOST_TSO6 | VIRTIO_NET_F_MRG_RXBUF | VIRTIO_NET_F_STATUS | VIRTIO_F_EVENT_IDX;
     int rc = virtio_negotiate(dev, wanted, VIRTIO_NET_F_MAC);
