@@ -23,26 +23,39 @@ NEWLIB     := $(BUILD)/newlib-$(NEWLIB_KEY)
 NEWLIB_STAMP := $(NEWLIB)/lib/libc.a
 SETUP_STAMP := $(BUILD)/.setup-$(shell sha256sum scripts/setup | cut -c1-12)
 
+# lwIP 2.1.3, from Debian's source package (net/fetch-lwip checks its sha256), compiled with
+# Mayfly's options (net/include/lwipopts.h) into build/liblwip.a.
+LWIP_DIR   := $(BUILD)/lwip-2.1.3
+LWIP_STAMP := $(LWIP_DIR)/.fetched-$(shell sha256sum net/fetch-lwip | cut -c1-12)
+LWIP_FILES := core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c core/mem.c core/memp.c \
+  core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c core/tcp.c core/tcp_in.c core/tcp_out.c \
+  core/timeouts.c core/udp.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
+  core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c api/api_lib.c api/api_msg.c api/err.c api/if_api.c \
+  api/netbuf.c api/netdb.c api/sockets.c api/tcpip.c netif/ethernet.c
+LWIP_OBJS  := $(patsubst %.c,$(BUILD)/lwip/%.o,$(LWIP_FILES))
+LIBLWIP    := $(BUILD)/liblwip.a
+
 # Which POSIX parts newlib's headers declare: those Mayfly provides.
 POSIX_DEFS := -D_POSIX_THREADS=200809L -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
   -D_POSIX_CLOCK_SELECTION=200809L -D_POSIX_CPUTIME=200809L -D_POSIX_TIMEOUTS=200809L -D_POSIX_THREAD_ATTR_STACKSIZE=200809L \
-  -D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1
+  -D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1 -DFD_SETSIZE=1024
 
-INCLUDES   := -nostdinc -isystem libc/include -isystem $(NEWLIB)/include -isystem $(GCC_INCLUDE)
-GUEST_CFLAGS := $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MMD -MP
+INCLUDES   := -nostdinc -isystem libc/include -isystem net/include -isystem $(LWIP_DIR)/src/include \
+  -isystem $(NEWLIB)/include -isystem $(GCC_INCLUDE)
+GUEST_CFLAGS := $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MD -MP
 WARN       := -Wall -Wextra -Werror
 CFLAGS     ?=
 LDLIBS     ?=
 
-CORE_SRCS  := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c drivers/virtio/*.c libc/*.c)
+CORE_SRCS  := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c drivers/virtio/*.c net/*.c libc/*.c)
 CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
 ENTRY_OBJ  := $(BUILD)/core/boot/entry.S.o
 LIBMAYFLY  := $(BUILD)/libmayfly.a
 LDFLAGS_IMAGE := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 -z noexecstack \
   --gc-sections --no-warn-rwx-segments
-LINK_LIBS  := --start-group $(LIBMAYFLY) $(LDLIBS) $(NEWLIB)/lib/libm.a $(NEWLIB)/lib/libc.a $(LIBGCC) --end-group
+LINK_LIBS  := --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB)/lib/libm.a $(NEWLIB)/lib/libc.a $(LIBGCC) --end-group
 
-.PHONY: all run test image bench clean setup newlib
+.PHONY: all run test image bench clean setup newlib lwip
 .DELETE_ON_ERROR:
 
 ifeq ($(APP),)
@@ -65,12 +78,28 @@ $(NEWLIB_STAMP): | $(SETUP_STAMP)
 	@mkdir -p $(BUILD)
 	@libc/build-newlib $(abspath $(NEWLIB)) "$(NEWLIB_FLAGS)"
 
-$(BUILD)/core/%.c.o: %.c | $(NEWLIB_STAMP)
+lwip: $(LWIP_STAMP)
+$(LWIP_STAMP): net/fetch-lwip | $(SETUP_STAMP)
+	@net/fetch-lwip $(LWIP_DIR)
+	@touch $@
+
+$(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      lwip/$*.c"
+	@$(CC) $(GUEST_CFLAGS) -Wall -c $< -o $@
+
+$(addprefix $(LWIP_DIR)/src/,$(LWIP_FILES)): $(LWIP_STAMP) ;
+
+$(LIBLWIP): $(LWIP_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/core/%.c.o: %.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(GUEST_CFLAGS) $(WARN) -c $< -o $@
 
-$(BUILD)/core/%.S.o: %.S | $(NEWLIB_STAMP)
+$(BUILD)/core/%.S.o: %.S | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(GUEST_CFLAGS) -c $< -o $@
@@ -84,7 +113,7 @@ define app_rules
 $(1)_SRCS := $$(wildcard $(2)/*.c)
 $(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.o,$$($(1)_SRCS)) $(BUILD)/$(1)/app_name.o
 
-$(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP)
+$(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
 	@$(CC) $(GUEST_CFLAGS) $(CFLAGS) -c $$< -o $$@
@@ -96,7 +125,7 @@ $(BUILD)/$(1)/app_name.o: | $(NEWLIB_STAMP)
 
 # Two links: the first gives the addresses for the symbol table that the second embeds
 # (after all code, so no code moves; the check below makes sure).
-$(BUILD)/$(1).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) boot/linker.ld scripts/gen-ksyms
+$(BUILD)/$(1).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) boot/linker.ld scripts/gen-ksyms
 	@echo "  LD      $$@"
 	@scripts/gen-ksyms - $(BUILD)/$(1)/ksyms0.S
 	@$(CC) -c $(BUILD)/$(1)/ksyms0.S -o $(BUILD)/$(1)/ksyms0.o
@@ -118,7 +147,7 @@ $(eval $(call app_rules,$(APP_NAME),$(APP_DIR)))
 endif
 endif
 
--include $(CORE_OBJS:.o=.d)
+-include $(CORE_OBJS:.o=.d) $(LWIP_OBJS:.o=.d)
 
 run: $(BUILD)/$(RUN_APP).elf
 	@scripts/run $(BUILD)/$(RUN_APP).elf $(RUN_ARGS)
@@ -138,4 +167,4 @@ bench: $(BUILD)/hello.elf
 
 clean:
 	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
-	  $(BUILD)/libmayfly.a $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests
+	  $(BUILD)/libmayfly.a $(BUILD)/lwip $(LIBLWIP) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests

@@ -39,7 +39,10 @@ struct netdev *net_find(const char *name)
 
 int net_send(struct netdev *d, struct netbuf *b)
 {
-    if (b->len == 0 || (b->len > ETH_FRAME_MAX && b->gso_type == NETBUF_GSO_NONE))
+    uint32_t len = 0;
+    for (const struct netbuf *seg = b; seg; seg = seg->next)
+        len += seg->len;
+    if (b->len == 0 || (len > ETH_FRAME_MAX && b->gso_type == NETBUF_GSO_NONE))
         return -EINVAL;
     return d->transmit(d, b);
 }

@@ -50,8 +50,9 @@ struct netdev *net_find(const char *name);
 int net_count(void);
 struct netdev *net_get(int i);
 
-/* Send a frame. 0: queued, b->release runs when the device is done. -EAGAIN: the ring is full
- * (retry after a release); -EINVAL: too long; -EIO: the device is broken. */
+/* Send a frame: b and the buffers chained after it (the first holds the headroom).
+ * 0: queued, b->release runs when the device is done. -EAGAIN: the ring is full
+ * (retry after a release); -EINVAL: too long or in too many buffers; -EIO: the device is broken. */
 int net_send(struct netdev *d, struct netbuf *b);
 /* Frames go to receive(d, b, ctx) from now on; until set, they are dropped. */
 void net_set_receiver(struct netdev *d, void (*receive)(struct netdev *, struct netbuf *, void *), void *ctx);

@@ -30,7 +30,7 @@ void console_init(void)
 static void put(char c)
 {
     while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
-        pause();
+        cpu_pause();
     outb(COM1 + UART_DATA, (unsigned char)c);
 }
 

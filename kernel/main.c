@@ -48,6 +48,8 @@ static void parse_command_line(void)
         app_argv[i + 1] = cmdline.app_args[i];
 }
 
+const struct kernel_options *kernel_options(void) { return &options; }
+
 static void *main_thread(void *unused)
 {
     (void)unused;
@@ -73,7 +75,7 @@ void kernel_main(void)
     }
     trap_init();
     thread_init();
-    mem_init(&boot_info);
+    memory_init(&boot_info);
     paging_init();
     lapic_init();
     clock_calibration_lapic_start();

@@ -9,7 +9,7 @@ static const struct mem_range *ram_ranges;
 static int nram_ranges;
 static uintptr_t heap_base;
 
-void mem_init(const struct boot_info *bi)
+void memory_init(const struct boot_info *bi)
 {
     if (bi->nram == 0)
         panic("the loader reported no usable RAM");

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /* Take every usable RAM range from the boot information; the image and the bitmap are in use. */
-void mem_init(const struct boot_info *bi);
+void memory_init(const struct boot_info *bi);
 
 /* n contiguous pages, not zeroed, from the top of RAM down; NULL when there are none. */
 void *page_alloc(size_t n);

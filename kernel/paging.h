@@ -10,7 +10,7 @@
 #define VM_UNCACHED (1 << 2)    /* device registers */
 
 /* Build the final tables (page 0 unmapped, text RX, rodata R, data/bss/RAM RW+NX, memory below
- * 1 MiB read-only for ACPI tables) and switch to them. After mem_init. */
+ * 1 MiB read-only for ACPI tables) and switch to them. After memory_init. */
 void paging_init(void);
 
 /* Identity-map [addr, addr+len) with the given VM_* flags, replacing what was there.

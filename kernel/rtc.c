@@ -44,7 +44,7 @@ uint64_t rtc_read_epoch_seconds(void)
     /* Read until two reads agree outside an update cycle: the registers change under us. */
     for (int tries = 0; tries < 1000; tries++) {
         while (cmos(REG_STATUS_A) & STATUS_A_UPDATING)
-            pause();
+            cpu_pause();
         for (int i = 0; i < 6; i++)
             r[i] = cmos(regs[i]);
         for (int i = 0; i < 6; i++)

@@ -17,7 +17,7 @@ void machine_exit(int status)
         /* the VMM may take a moment to act on the request: wait before saying it failed */
         uint64_t start = rdtsc();
         while (rdtsc() - start < POWER_OFF_GRACE_CYCLES)
-            pause();
+            cpu_pause();
     }
     kprintf("mayfly: could not power off (no isa-debug-exit, no ACPI S5); halting\n");
     for (;;)

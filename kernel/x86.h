@@ -71,6 +71,6 @@ static inline void irq_restore(int on)
  * pending wakes the hlt instead of being taken before it (Intel SDM vol. 2, STI). */
 static inline void irq_enable_and_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
-static inline void pause(void) { __asm__ volatile("pause"); }
+static inline void cpu_pause(void) { __asm__ volatile("pause"); }
 
 #endif

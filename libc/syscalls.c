@@ -1,6 +1,6 @@
 /* newlib's system-call hooks for files and processes (x86_64-elf: names without underscore).
- * Descriptors 0-2 are the console; no other descriptor exists yet. */
-#include "../kernel/console.h"
+ * Descriptors come from the table in fd.c: the console (0-2) and sockets. */
+#include "fd.h"
 #include "../kernel/memory.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
@@ -13,64 +13,55 @@
 #include <sys/times.h>
 #include <unistd.h>
 
-#define CONSOLE_FDS 3
 #define MAYFLY_PID 1
-
-static int is_console(int fd) { return fd >= 0 && fd < CONSOLE_FDS; }
 
 _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 {
-    if (!is_console(fd)) {
-        errno = EBADF;
-        return -1;
-    }
-    console_write(buf, len);
-    return (_READ_WRITE_RETURN_TYPE)len;
+    struct file *f = fd_get(fd);
+    return f ? f->ops->write(f->handle, buf, len) : -1;
 }
 
-/* Console input is not wired up (no serial receive interrupt yet): stdin reads as empty. */
 _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 {
-    (void)buf, (void)len;
-    if (!is_console(fd)) {
-        errno = EBADF;
-        return -1;
-    }
-    return 0;
+    struct file *f = fd_get(fd);
+    return f ? f->ops->read(f->handle, buf, len) : -1;
 }
 
 int close(int fd)
 {
-    if (!is_console(fd)) {
-        errno = EBADF;
+    struct file *f = fd_get(fd);
+    if (!f)
         return -1;
-    }
-    return 0;
+    int rc = f->ops->close(f->handle);
+    fd_release(fd);                     /* gone even when close reports an error, as POSIX has it */
+    return rc;
 }
 
 int fstat(int fd, struct stat *st)
 {
-    if (!is_console(fd)) {
-        errno = EBADF;
+    struct file *f = fd_get(fd);
+    if (!f)
         return -1;
-    }
     memset(st, 0, sizeof *st);
-    st->st_mode = S_IFCHR | 0620;
+    st->st_mode = f->ops == &console_ops ? S_IFCHR | 0620 : S_IFSOCK | 0777;
     return 0;
 }
 
 int isatty(int fd)
 {
-    if (is_console(fd))
+    struct file *f = fd_get(fd);
+    if (f && f->ops == &console_ops)
         return 1;
-    errno = EBADF;
+    if (f)
+        errno = ENOTTY;
     return 0;
 }
 
 off_t lseek(int fd, off_t off, int whence)
 {
     (void)off, (void)whence;
-    errno = is_console(fd) ? ESPIPE : EBADF;
+    if (fd_get(fd))
+        errno = ESPIPE;
     return -1;
 }
 

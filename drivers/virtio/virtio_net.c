@@ -32,6 +32,7 @@
 #define RX_BUF_SIZE 2048               /* a whole frame and its header fit: no chains without LRO */
 #define MAX_NICS 4
 #define ETH_MTU 1500
+#define TX_SEGS_MAX 8                  /* buffers in one transmitted frame */
 
 struct virtio_net_hdr {
     uint8_t flags, gso_type;
@@ -108,11 +109,19 @@ static int transmit(struct netdev *net, struct netbuf *b)
         h->gso_size = b->gso_size;
         h->hdr_len = b->hdr_len;
     }
-    struct vq_buf buf = { h, b->len + vn->hdr_len, 0 };
-    int rc = vq_add(&vn->txq, &buf, 1, b);
+    /* the header and the first buffer are one descriptor; each further buffer one more */
+    struct vq_buf bufs[TX_SEGS_MAX];
+    int n = 0;
+    for (struct netbuf *seg = b; seg; seg = seg->next, n++) {
+        if (n == TX_SEGS_MAX)
+            return -EINVAL;
+        bufs[n] = (struct vq_buf){ seg->data, seg->len, 0 };
+    }
+    bufs[0] = (struct vq_buf){ h, b->len + vn->hdr_len, 0 };
+    int rc = vq_add(&vn->txq, bufs, n, b);
     if (rc == -ENOSPC) {               /* finished ones may be waiting to be taken off */
         reclaim_tx(vn);
-        rc = vq_add(&vn->txq, &buf, 1, b);
+        rc = vq_add(&vn->txq, bufs, n, b);
     }
     if (rc == -ENOSPC) {
         virtio_notify_full(vn->dev, &vn->txq);

@@ -102,10 +102,52 @@ static void bad_options_are_named(void **state)
     assert_int_equal(apply("env", &o, err), -EINVAL);
 }
 
+static void network_options_apply(void **state)
+{
+    (void)state;
+    struct kernel_options o;
+    char err[160];
+    assert_int_equal(apply("", &o, err), 0);
+    assert_false(o.net.static_ip);                 /* DHCP by default */
+    assert_int_equal(apply("ip=dhcp dns=1.1.1.1", &o, err), 0);
+    assert_false(o.net.static_ip);
+    assert_int_equal(o.net.ndns, 1);
+    assert_memory_equal(o.net.dns[0], ((uint8_t[]){ 1, 1, 1, 1 }), 4);
+    assert_int_equal(apply("ip=192.168.7.20/24 gw=192.168.7.1 dns=9.9.9.9 dns=8.8.8.8", &o, err), 0);
+    assert_true(o.net.static_ip);
+    assert_memory_equal(o.net.ip, ((uint8_t[]){ 192, 168, 7, 20 }), 4);
+    assert_int_equal(o.net.prefix, 24);
+    assert_true(o.net.has_gw);
+    assert_memory_equal(o.net.gw, ((uint8_t[]){ 192, 168, 7, 1 }), 4);
+    assert_int_equal(o.net.ndns, 2);
+    assert_memory_equal(o.net.dns[1], ((uint8_t[]){ 8, 8, 8, 8 }), 4);
+    assert_int_equal(apply("ip=10.0.0.1/32", &o, err), 0);
+    assert_int_equal(o.net.prefix, 32);
+}
+
+static void bad_network_options_are_named(void **state)
+{
+    (void)state;
+    struct kernel_options o;
+    char err[160];
+    static const char *bad[] = {
+        "ip=10.0.2.15", "ip=10.0.2.15/", "ip=10.0.2.15/33", "ip=10.0.2.15/0", "ip=10.0.2.15/2x",
+        "ip=256.0.0.1/8", "ip=1.2.3/8", "ip=1.2.3.4.5/8", "ip=1..2.3/8", "ip=", "ip", "ip=1.2.3.4/008",
+        "ip=0001.2.3.4/8", "gw=10.0.2.2", "ip=10.0.0.2/8 gw=10.0.0", "dns=x", "dns=1.2.3.4 dns=1.2.3.5 dns=1.2.3.6",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err[0] = 0;
+        assert_int_equal(apply(bad[i], &o, err), -EINVAL);
+        assert_true(strstr(err, "ip") || strstr(err, "gw") || strstr(err, "dns"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(splits_kernel_options_and_app_args),
+        cmocka_unit_test(network_options_apply),
+        cmocka_unit_test(bad_network_options_are_named),
         cmocka_unit_test(empty_line_has_no_words),
         cmocka_unit_test(quotes_and_backslashes),
         cmocka_unit_test(second_separator_is_an_app_argument),

@@ -1,0 +1,116 @@
+/* poll and select over the descriptor table. Sockets are polled by lwIP (lwip_poll, which
+ * sleeps on the sockets' events); the console is always ready (output never blocks, input
+ * reads as end of file), so when it is asked about the sockets are only looked at. */
+#include "fd.h"
+#include "../kernel/clock.h"
+#include "../kernel/thread.h"
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+
+#define NS_PER_MS 1000000ull
+#define STACK_POLLFDS 32
+
+static void sleep_ms(int timeout_ms)
+{
+    if (timeout_ms < 0)
+        for (;;)                        /* nothing to wait for, forever: as Linux does */
+            thread_sleep_until(UINT64_MAX);
+    thread_sleep_until(clock_monotonic_ns() + (uint64_t)timeout_ms * NS_PER_MS);
+}
+
+int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+    struct pollfd small[STACK_POLLFDS], *sockets = small;
+    if (nfds > FD_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (nfds > STACK_POLLFDS && !(sockets = malloc(nfds * sizeof *sockets))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int ready = 0;
+    nfds_t nsock = 0;
+    for (nfds_t i = 0; i < nfds; i++) {
+        fds[i].revents = 0;
+        if (fds[i].fd < 0)
+            continue;
+        struct file *f = fd_get(fds[i].fd);
+        if (!f)
+            fds[i].revents = POLLNVAL;
+        else if (f->ops == &socket_ops)
+            sockets[nsock++] = (struct pollfd){ f->handle, fds[i].events, 0 };
+        else
+            fds[i].revents = fds[i].events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+        ready += fds[i].revents != 0;
+    }
+    int rc = 0;
+    if (nsock)
+        rc = lwip_poll(sockets, nsock, ready ? 0 : timeout_ms);
+    else if (!ready && timeout_ms != 0)
+        sleep_ms(timeout_ms);
+    if (rc > 0)
+        for (nfds_t i = 0, k = 0; i < nfds && k < nsock; i++) {
+            struct file *f = fds[i].fd >= 0 ? fd_get(fds[i].fd) : NULL;
+            if (f && f->ops == &socket_ops)
+                ready += (fds[i].revents = sockets[k++].revents) != 0;
+        }
+    if (sockets != small)
+        free(sockets);
+    if (rc < 0)
+        return -1;
+    return ready;
+}
+
+int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
+{
+    if (nfds < 0 || nfds > FD_MAX || (tv && (tv->tv_sec < 0 || tv->tv_usec < 0))) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct pollfd *p = calloc((size_t)nfds + 1, sizeof *p);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    nfds_t n = 0;
+    for (int fd = 0; fd < nfds; fd++) {
+        short ev = (rd && FD_ISSET(fd, rd) ? POLLIN : 0) | (wr && FD_ISSET(fd, wr) ? POLLOUT : 0) |
+                   (ex && FD_ISSET(fd, ex) ? POLLPRI : 0);
+        if (ev)
+            p[n++] = (struct pollfd){ fd, ev, 0 };
+    }
+    /* a timeout rounds up to whole milliseconds, so select never returns early */
+    int timeout_ms = tv ? (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000) : -1;
+    int rc = poll(p, n, timeout_ms);
+    int bad = 0;
+    for (nfds_t i = 0; rc >= 0 && i < n; i++)
+        bad |= p[i].revents & POLLNVAL;
+    if (rc < 0 || bad) {
+        free(p);
+        if (bad)
+            errno = EBADF;
+        return -1;
+    }
+    if (rd)
+        FD_ZERO(rd);
+    if (wr)
+        FD_ZERO(wr);
+    if (ex)
+        FD_ZERO(ex);
+    int count = 0;
+    for (nfds_t i = 0; i < n; i++) {
+        short r = p[i].revents;
+        if (rd && (r & (POLLIN | POLLHUP | POLLERR)))
+            FD_SET(p[i].fd, rd), count++;
+        if (wr && (r & (POLLOUT | POLLERR)))
+            FD_SET(p[i].fd, wr), count++;
+        if (ex && (r & POLLPRI))
+            FD_SET(p[i].fd, ex), count++;
+    }
+    free(p);
+    return count;
+}

@@ -1,0 +1,45 @@
+/* Starting the network: lwIP (its tcpip thread keeps the timers), one interface per network
+ * device, the first one configured from the kernel options and made the default route. */
+#include "net.h"
+#include "ethif.h"
+#include "netconfig.h"
+#include "lwip/tcpip.h"
+#include "../drivers/netdev.h"
+#include "../kernel/options.h"
+#include "../kernel/printk.h"
+
+#define ADDRESS_WAIT_MS 5000            /* DHCP answers in milliseconds; past this, go on */
+
+static const struct net_options dhcp_only;
+
+int net_start(void)
+{
+    static int started;
+    if (started)
+        return 0;
+    started = 1;
+    net_mem_set_budget();
+    tcpip_init(NULL, NULL);
+
+    int n = net_count();
+    if (n == 0) {
+        kprintf("mayfly: no network device: only 127.0.0.1 is reachable\n");
+        return 0;
+    }
+    LOCK_TCPIP_CORE();
+    struct netif *first = NULL;
+    for (int i = 0; i < n; i++) {
+        struct netif *netif = ethif_add(net_get(i));
+        if (!netif) {
+            kprintf("mayfly: %s: no memory for its interface\n", net_get(i)->name);
+            continue;
+        }
+        netconfig_apply(netif, first ? &dhcp_only : &kernel_options()->net, !first);
+        if (!first)
+            first = netif;
+    }
+    if (first && !netconfig_wait(first, ADDRESS_WAIT_MS))
+        kprintf("mayfly: no DHCP answer within %d ms; still asking\n", ADDRESS_WAIT_MS);
+    UNLOCK_TCPIP_CORE();
+    return 0;
+}
