@@ -111,7 +111,16 @@ $(LIBMAYFLY): $(filter-out $(ENTRY_OBJ),$(CORE_OBJS))
 # One app: $(1) = name, $(2) = source directory.
 define app_rules
 $(1)_SRCS := $$(wildcard $(2)/*.c)
-$(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.o,$$($(1)_SRCS)) $(BUILD)/$(1)/app_name.o
+$(1)_WWW  := $$(wildcard $(2)/www)
+$(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.o,$$($(1)_SRCS)) $(BUILD)/$(1)/app_name.o \
+  $$(if $$($(1)_WWW),$(BUILD)/$(1)/www.o)
+
+# An app's www/ directory is compiled in (<mayfly/embedded.h> lists its files).
+$(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-files
+	@mkdir -p $$(dir $$@)
+	@echo "  EMBED   $(2)/www"
+	@scripts/embed-files $(2)/www $(BUILD)/$(1)/www.S
+	@$(CC) -c $(BUILD)/$(1)/www.S -o $$@
 
 $(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
