@@ -1,0 +1,117 @@
+# Service tests, sourced by tests/run: boot a shipped app under QEMU's user network with its
+# port forwarded to 127.0.0.1 and drive it from the host with real clients (curl, Python's
+# socket module). Each check prints "ok NAME" or "not ok NAME: why"; every one counts.
+
+SERVICE_TIMEOUT=${SERVICE_TIMEOUT:-600}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# service_start NAME IMAGE READY_REGEX HOSTFWD_RULES [kernel options] [-- app args]
+# Boots IMAGE in its own process group and waits (up to 60 s) for READY_REGEX on its console.
+service_start() {
+  local name=$1 image=$2 ready=$3 rules=$4
+  shift 4
+  SERVICE_LOG=$LOGS/service-$name.log
+  HOSTFWD=$rules TIMEOUT=$SERVICE_TIMEOUT setsid scripts/run "$image" "$@" </dev/null >"$SERVICE_LOG" 2>&1 &
+  SERVICE_PID=$!
+  for _ in $(seq 600); do
+    grep -Eq -- "$ready" "$SERVICE_LOG" && return 0
+    kill -0 "$SERVICE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "$name: boots" "no /$ready/ on the console" "$SERVICE_LOG"
+  service_stop
+  return 1
+}
+
+# The VM must still be running (nothing it was sent may stop it); then it is ended by its PID.
+service_stop() {
+  local name=${1:-}
+  if [ -n "$name" ]; then
+    if kill -0 "$SERVICE_PID" 2>/dev/null && ! grep -q 'panic' "$SERVICE_LOG"; then
+      pass "$name: still running at the end, no panic"
+    else
+      fail "$name: still running at the end, no panic" "the VM stopped" "$SERVICE_LOG"
+    fi
+  fi
+  kill -- -"$SERVICE_PID" 2>/dev/null
+  wait "$SERVICE_PID" 2>/dev/null
+}
+
+# checks NAME COMMAND...: run a client that prints ok/not ok lines; each becomes a result.
+checks() {
+  local name=$1
+  shift
+  local log=$LOGS/checks-$name.log
+  "$@" >"$log" 2>&1
+  local status=$? line n=0
+  while IFS= read -r line; do
+    case "$line" in
+      "ok "*) pass "$name: ${line#ok }"; n=$((n + 1)) ;;
+      "not ok "*) fail "$name: ${line#not ok }" "" ; n=$((n + 1)) ;;
+    esac
+  done <"$log"
+  if [ $status -ne 0 ] || [ $n -eq 0 ]; then
+    fail "$name" "the client exited with $status after $n checks" "$log"
+  fi
+}
+
+# --- httpd: DHCP address, the shipped document root ----------------------------------------
+port=$(free_port)
+if service_start httpd build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-:80"; then
+  if grep -Eq 'net0 address 10\.0\.2\.15/24, gateway 10\.0\.2\.2, dns 10\.0\.2\.3 \(DHCP\)' "$SERVICE_LOG"; then
+    pass "httpd: DHCP address printed at boot"
+  else
+    fail "httpd: DHCP address printed at boot" "no DHCP address line" "$SERVICE_LOG"
+  fi
+  checks httpd-curl tests/services/httpd_curl.sh "$port" apps/httpd/www
+  checks httpd-raw python3 tests/services/httpd_raw.py "$port" apps/httpd/www
+  service_stop httpd
+fi
+
+# --- httpd with a 10 MiB file in its document root -----------------------------------------
+big=$BUILD/tests/httpd-big
+rm -rf "$big" && mkdir -p "$big/www"
+ln -s "$PWD"/apps/httpd/*.c "$PWD"/apps/httpd/*.h "$big/"
+head -c $((10 * 1024 * 1024)) /dev/urandom >"$big/www/big.bin"
+if make -s APP="$big" >"$LOGS/build-httpd-big.log" 2>&1; then
+  port=$(free_port)
+  if service_start httpd-big build/httpd-big.elf '^httpd: serving' "tcp:127.0.0.1:$port-:80"; then
+    want=$(sha256sum <"$big/www/big.bin" | cut -d' ' -f1)
+    got=$(curl -sS --max-time 120 "http://127.0.0.1:$port/big.bin" | sha256sum | cut -d' ' -f1)
+    if [ "$got" = "$want" ]; then
+      pass "httpd: a 10 MiB file arrives whole (sha256 $want)"
+    else
+      fail "httpd: a 10 MiB file arrives whole" "sha256 $got, expected $want"
+    fi
+    service_stop httpd-big
+  fi
+else
+  fail "httpd-big: builds" "make APP=$big failed" "$LOGS/build-httpd-big.log"
+fi
+
+# --- httpd with a static address: slirp forwards to that address, so an answer proves it ----
+port=$(free_port)
+if service_start httpd-static build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-10.0.2.77:8080" \
+     ip=10.0.2.77/24 gw=10.0.2.2 dns=10.0.2.3 -- --port 8080; then
+  if grep -Eq 'net0 address 10\.0\.2\.77/24, gateway 10\.0\.2\.2, dns 10\.0\.2\.3 \(static\)' "$SERVICE_LOG"; then
+    pass "httpd-static: the static address printed at boot"
+  else
+    fail "httpd-static: the static address printed at boot" "no static address line" "$SERVICE_LOG"
+  fi
+  code=$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
+  if [ "$code" = 200 ]; then
+    pass "httpd-static: answers on 10.0.2.77:8080"
+  else
+    fail "httpd-static: answers on 10.0.2.77:8080" "HTTP status '$code'" "$SERVICE_LOG"
+  fi
+  service_stop httpd-static
+fi
+
+# --- echo: TCP and UDP round trips -----------------------------------------------------------
+tport=$(free_port)
+uport=$(free_port)
+if service_start echo build/echo.elf '^echo: listening' "tcp:127.0.0.1:$tport-:7 udp:127.0.0.1:$uport-:7"; then
+  checks echo python3 tests/services/echo_client.py "$tport" "$uport"
+  service_stop echo
+fi
