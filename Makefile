@@ -4,7 +4,7 @@
 BUILD      := build
 APPS       := $(patsubst apps/%/,%,$(wildcard apps/*/))
 APP        ?=
-RUN_APP    ?= hello
+RUN_APP    ?= httpd
 CC         := gcc
 LD         := ld
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
@@ -158,8 +158,11 @@ endif
 
 -include $(CORE_OBJS:.o=.d) $(LWIP_OBJS:.o=.d)
 
+# httpd's port 80 is forwarded to 127.0.0.1:8080 (RUN_HOSTFWD: QEMU hostfwd rules, for any app).
+RUN_HOSTFWD ?= $(if $(filter httpd,$(RUN_APP)),tcp:127.0.0.1:8080-:80)
 run: $(BUILD)/$(RUN_APP).elf
-	@scripts/run $(BUILD)/$(RUN_APP).elf $(RUN_ARGS)
+	@$(if $(filter httpd,$(RUN_APP)),echo "mayfly: booting httpd; open http://127.0.0.1:8080/ (Ctrl-C stops the VM)")
+	@HOSTFWD="$(RUN_HOSTFWD)" scripts/run $(BUILD)/$(RUN_APP).elf $(RUN_ARGS)
 
 # A GRUB disk image of RUN_APP for a cloud VM: IMAGE_FORMAT qcow2 (default), img or iso;
 # IMAGE_CMDLINE is the kernel command line it boots with.
@@ -171,8 +174,9 @@ image: $(BUILD)/$(RUN_APP).elf | $(SETUP_STAMP)
 test: | $(SETUP_STAMP)
 	@tests/run
 
-bench: $(BUILD)/hello.elf
+bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf | $(SETUP_STAMP)
 	@scripts/bench
+	@scripts/bench-httpd
 
 clean:
 	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
