@@ -16,6 +16,9 @@ EXPECT="kernel option 'debug' takes no value" REJECT='Hello' guest cmdline-flag-
 EXPECT='unterminated quote' REJECT='Hello' RAW_APPEND='-- "oops' guest cmdline-unterminated-quote 2 build/hello.elf
 EXPECT='trailing backslash' REJECT='Hello' RAW_APPEND='-- oops\' guest cmdline-trailing-backslash 2 build/hello.elf
 
+EXPECT="kernel option 'ip' wants dhcp or ADDR/PREFIX" REJECT='Hello' guest cmdline-bad-ip 2 build/hello.elf ip=10.0.2.15
+EXPECT="kernel option 'gw' needs a static address" REJECT='Hello' guest cmdline-gw-without-ip 2 build/hello.elf gw=10.0.2.2
+
 # exit status propagation
 EXPECT=$'unflushed output before exit\natexit handler ran' guest exit-0 0 build/exit.elf
 EXPECT='atexit handler ran' guest exit-call-42 42 build/exit.elf -- exit 42
@@ -27,6 +30,7 @@ EXPECT=$'^0 checks failed$\nstderr reaches the console\na line without a newline
   guest libc 0 build/libc.elf 'env=GREETING=hi there'
 EXPECT='^0 checks failed$' guest memory 0 build/memory.elf
 EXPECT='^0 checks failed$' guest threads 0 build/threads.elf
+EXPECT=$'^0 checks failed$\nonly 127.0.0.1 is reachable' guest sockets 0 build/sockets.elf
 EXPECT='^0 checks failed$' guest clock 0 build/clock.elf -- "$(date +%s)"
 
 # crash reports: what happened, where (registers, symbolized backtrace), status 127, no hang
