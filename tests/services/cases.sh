@@ -38,24 +38,6 @@ service_stop() {
   wait "$SERVICE_PID" 2>/dev/null
 }
 
-# checks NAME COMMAND...: run a client that prints ok/not ok lines; each becomes a result.
-checks() {
-  local name=$1
-  shift
-  local log=$LOGS/checks-$name.log
-  "$@" >"$log" 2>&1
-  local status=$? line n=0
-  while IFS= read -r line; do
-    case "$line" in
-      "ok "*) pass "$name: ${line#ok }"; n=$((n + 1)) ;;
-      "not ok "*) fail "$name: ${line#not ok }" "" ; n=$((n + 1)) ;;
-    esac
-  done <"$log"
-  if [ $status -ne 0 ] || [ $n -eq 0 ]; then
-    fail "$name" "the client exited with $status after $n checks" "$log"
-  fi
-}
-
 # --- httpd: DHCP address, the shipped document root ----------------------------------------
 port=$(free_port)
 if service_start httpd build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-:80"; then
