@@ -8,6 +8,15 @@
 
 #define SETTABLE_FLAGS (O_NONBLOCK | O_APPEND)
 
+/* O_NONBLOCK on or off, in the file's implementation and in its status flags. */
+static int set_nonblocking(struct file *f, int on)
+{
+    if (f->ops->set_nonblocking(f->handle, on) < 0)
+        return -1;
+    f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
+    return 0;
+}
+
 int fcntl(int fd, int cmd, ...)
 {
     struct file *f = fd_get(fd);
@@ -21,7 +30,7 @@ int fcntl(int fd, int cmd, ...)
     case F_GETFL:
         return f->flags;
     case F_SETFL:
-        if (f->ops->set_nonblocking(f->handle, (arg & O_NONBLOCK) != 0) < 0)
+        if (set_nonblocking(f, (arg & O_NONBLOCK) != 0) < 0)
             return -1;
         f->flags = (f->flags & ~SETTABLE_FLAGS) | (arg & SETTABLE_FLAGS);
         return 0;
@@ -43,13 +52,8 @@ int ioctl(int fd, unsigned long request, ...)
     struct file *f = fd_get(fd);
     if (!f)
         return -1;
-    if (request == (unsigned long)FIONBIO) {
-        int on = *(int *)arg != 0;
-        if (f->ops->set_nonblocking(f->handle, on) < 0)
-            return -1;
-        f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
-        return 0;
-    }
+    if (request == (unsigned long)FIONBIO)
+        return set_nonblocking(f, *(int *)arg != 0);
     int s = socket_handle(fd);
     return s < 0 ? -1 : lwip_ioctl(s, (long)request, arg);
 }

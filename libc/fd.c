@@ -2,15 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 
-
 /* In .bss, not .data: a table written out in the image would cost every app 16 KiB. The
- * console's descriptors are filled in on first use. */
+ * console's descriptors are filled in by fd_init, before main. */
 static struct file files[FD_MAX];
-static int console_open;
 
-static void open_console(void)
+void fd_init(void)
 {
-    console_open = 1;
     files[0] = (struct file){ &console_ops, 0, O_RDONLY };
     files[1] = (struct file){ &console_ops, 1, O_WRONLY };
     files[2] = (struct file){ &console_ops, 2, O_WRONLY };
@@ -18,8 +15,6 @@ static void open_console(void)
 
 int fd_alloc(const struct file_ops *ops, int handle, int flags)
 {
-    if (!console_open)
-        open_console();
     for (int fd = 0; fd < FD_MAX; fd++)
         if (!files[fd].ops) {
             files[fd] = (struct file){ ops, handle, flags };
@@ -31,8 +26,6 @@ int fd_alloc(const struct file_ops *ops, int handle, int flags)
 
 struct file *fd_get(int fd)
 {
-    if (!console_open)
-        open_console();
     if (fd < 0 || fd >= FD_MAX || !files[fd].ops) {
         errno = EBADF;
         return NULL;
@@ -42,8 +35,6 @@ struct file *fd_get(int fd)
 
 void fd_release(int fd)
 {
-    if (!console_open)
-        open_console();
     if (fd >= 0 && fd < FD_MAX)
         files[fd] = (struct file){ 0 };
 }

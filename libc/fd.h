@@ -19,6 +19,8 @@ struct file {
     int flags;                          /* O_* status flags (fcntl F_GETFL) */
 };
 
+/* Open the console as descriptors 0-2 (the C runtime's start, before main). */
+void fd_init(void);
 /* The lowest free descriptor, now holding (ops, handle); -1 with errno EMFILE when full. */
 int fd_alloc(const struct file_ops *ops, int handle, int flags);
 /* The open file behind fd, or NULL with errno EBADF. */

@@ -5,8 +5,6 @@
 #include "../net/net.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 static ssize_t sock_read(int s, void *buf, size_t len) { return lwip_read(s, buf, len); }

@@ -1,6 +1,7 @@
 /* The C runtime's start: what crt0 does on a hosted system, run in the kernel's main thread. */
 #include "../kernel/app.h"
 #include "../kernel/thread.h"
+#include "fd.h"
 #include "pthread_impl.h"
 #include <reent.h>
 #include <stdlib.h>
@@ -15,5 +16,6 @@ void app_start(int argc, char **argv, char **envp)
     /* errno lives in newlib's one struct _reent: the scheduler keeps a copy per thread */
     thread_keep_per_thread(&_REENT->_errno);
     pthread_adopt_main_thread();
+    fd_init();
     exit(main(argc, argv, environ));
 }

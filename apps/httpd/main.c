@@ -39,6 +39,7 @@ struct conn {
     size_t head_len, head_off;
     const unsigned char *body;
     size_t body_len, body_off;
+    char error_body[64];                /* per connection: a partly sent error must not change */
 };
 
 static struct conn **conns;
@@ -86,7 +87,6 @@ static const char *http_date(void)
 
 static void respond(struct conn *c, int status, const struct http_request *r, int keep_alive)
 {
-    static char error_body[64];
     const unsigned char *body;
     size_t len;
     const char *type;
@@ -97,8 +97,8 @@ static void respond(struct conn *c, int status, const struct http_request *r, in
         status = 200;
         body = f->data, len = f->size, type = http_content_type(f->path);
     } else {
-        len = (size_t)snprintf(error_body, sizeof error_body, "%d %s\n", status, http_reason(status));
-        body = (const unsigned char *)error_body, type = "text/plain; charset=utf-8";
+        len = (size_t)snprintf(c->error_body, sizeof c->error_body, "%d %s\n", status, http_reason(status));
+        body = (const unsigned char *)c->error_body, type = "text/plain; charset=utf-8";
     }
     c->keep_alive = keep_alive;
     c->head_len = http_response_head(c->head, sizeof c->head, status, type, len, keep_alive, http_date());
