@@ -7,8 +7,10 @@ APP        ?=
 RUN_APP    ?= httpd
 CC         := gcc
 LD         := ld
-GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
-LIBGCC     := $(shell $(CC) -print-libgcc-file-name)
+# Asked of gcc on first use, not when the Makefile is read: on a fresh machine gcc arrives with
+# scripts/setup, which runs before anything is compiled.
+GCC_INCLUDE = $(eval GCC_INCLUDE := $$(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
+LIBGCC     = $(eval LIBGCC := $$(shell $(CC) -print-libgcc-file-name))$(LIBGCC)
 
 # Code that runs in the guest: no red zone (interrupts push onto the stack in use), frame
 # pointers (for backtraces), sections per function (the link keeps only what is used).
@@ -40,9 +42,9 @@ POSIX_DEFS := -D_POSIX_THREADS=200809L -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONI
   -D_POSIX_CLOCK_SELECTION=200809L -D_POSIX_CPUTIME=200809L -D_POSIX_TIMEOUTS=200809L -D_POSIX_THREAD_ATTR_STACKSIZE=200809L \
   -D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1 -DFD_SETSIZE=1024
 
-INCLUDES   := -nostdinc -isystem libc/include -isystem net/include -isystem $(LWIP_DIR)/src/include \
+INCLUDES   = -nostdinc -isystem libc/include -isystem net/include -isystem $(LWIP_DIR)/src/include \
   -isystem $(NEWLIB)/include -isystem $(GCC_INCLUDE)
-GUEST_CFLAGS := $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MD -MP
+GUEST_CFLAGS = $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MD -MP
 WARN       := -Wall -Wextra -Werror
 CFLAGS     ?=
 LDLIBS     ?=
@@ -53,7 +55,7 @@ ENTRY_OBJ  := $(BUILD)/core/boot/entry.S.o
 LIBMAYFLY  := $(BUILD)/libmayfly.a
 LDFLAGS_IMAGE := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 -z noexecstack \
   --gc-sections --no-warn-rwx-segments
-LINK_LIBS  := --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB)/lib/libm.a $(NEWLIB)/lib/libc.a $(LIBGCC) --end-group
+LINK_LIBS  = --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB)/lib/libm.a $(NEWLIB)/lib/libc.a $(LIBGCC) --end-group
 
 .PHONY: all run test image bench clean setup newlib lwip
 .DELETE_ON_ERROR:
@@ -125,12 +127,12 @@ $(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-f
 $(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
-	@$(CC) $(GUEST_CFLAGS) $(CFLAGS) -c $$< -o $$@
+	@$(CC) $$(GUEST_CFLAGS) $(CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/app_name.o: | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
 	@printf 'const char app_name[] = "%s";\n' "$(1)" > $(BUILD)/$(1)/app_name.c
-	@$(CC) $(GUEST_CFLAGS) -c $(BUILD)/$(1)/app_name.c -o $$@
+	@$(CC) $$(GUEST_CFLAGS) -c $(BUILD)/$(1)/app_name.c -o $$@
 
 # Two links: the first gives the addresses for the symbol table that the second embeds
 # (after all code, so no code moves; the check below makes sure).
@@ -138,10 +140,10 @@ $(BUILD)/$(1).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) boot/linke
 	@echo "  LD      $$@"
 	@scripts/gen-ksyms - $(BUILD)/$(1)/ksyms0.S
 	@$(CC) -c $(BUILD)/$(1)/ksyms0.S -o $(BUILD)/$(1)/ksyms0.o
-	@$(LD) $(LDFLAGS_IMAGE) -o $(BUILD)/$(1)/pass1.elf $(ENTRY_OBJ) $$($(1)_OBJS) $(BUILD)/$(1)/ksyms0.o $(LINK_LIBS)
+	@$(LD) $(LDFLAGS_IMAGE) -o $(BUILD)/$(1)/pass1.elf $(ENTRY_OBJ) $$($(1)_OBJS) $(BUILD)/$(1)/ksyms0.o $$(LINK_LIBS)
 	@scripts/gen-ksyms $(BUILD)/$(1)/pass1.elf $(BUILD)/$(1)/ksyms.S
 	@$(CC) -c $(BUILD)/$(1)/ksyms.S -o $(BUILD)/$(1)/ksyms.o
-	@$(LD) $(LDFLAGS_IMAGE) -o $$@ $(ENTRY_OBJ) $$($(1)_OBJS) $(BUILD)/$(1)/ksyms.o $(LINK_LIBS)
+	@$(LD) $(LDFLAGS_IMAGE) -o $$@ $(ENTRY_OBJ) $$($(1)_OBJS) $(BUILD)/$(1)/ksyms.o $$(LINK_LIBS)
 	@cmp -s <(nm -n $(BUILD)/$(1)/pass1.elf | grep -i ' t ') <(nm -n $$@ | grep -i ' t ') || \
 	  { echo "the symbol table moved code: see boot/linker.ld"; rm -f $$@; exit 1; }
 
