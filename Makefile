@@ -60,11 +60,24 @@ LINK_LIBS  = --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB)/lib/libm.
 .PHONY: all run test image bench clean setup newlib lwip
 .DELETE_ON_ERROR:
 
+# A directory given as APP= is built under build/app-NAME-HASH/, keyed by its real path: two
+# directories with one name never share objects, and a user's directory named like a shipped app
+# is built from its own sources. The image is build/NAME.elf either way; build/NAME.elf.src names
+# the directory it was built from, and a rule for another directory rebuilds it (see app_rules).
 ifeq ($(APP),)
 all: $(foreach a,$(APPS),$(BUILD)/$(a).elf)
 else
 APP_DIR    := $(patsubst %/,%,$(APP))
 APP_NAME   := $(notdir $(APP_DIR))
+APP_REAL   := $(realpath $(APP_DIR))
+ifeq ($(APP_REAL),)
+$(error APP=$(APP) is not a directory)
+endif
+ifeq ($(APP_REAL),$(realpath apps/$(APP_NAME)))
+APP_KEY    := $(APP_NAME)
+else
+APP_KEY    := app-$(APP_NAME)-$(shell printf '%s' '$(APP_REAL)' | sha256sum | cut -c1-10)
+endif
 all: $(BUILD)/$(APP_NAME).elf
 endif
 
@@ -110,7 +123,8 @@ $(LIBMAYFLY): $(filter-out $(ENTRY_OBJ),$(CORE_OBJS))
 	@rm -f $@
 	@ar rcs $@ $^
 
-# One app: $(1) = name, $(2) = source directory.
+# One app: $(1) = its key (the object directory under build/), $(2) = source directory,
+# $(3) = image name (build/$(3).elf).
 define app_rules
 $(1)_SRCS := $$(wildcard $(2)/*.c)
 $(1)_WWW  := $$(wildcard $(2)/www)
@@ -131,12 +145,12 @@ $(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 
 $(BUILD)/$(1)/app_name.o: | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
-	@printf 'const char app_name[] = "%s";\n' "$(1)" > $(BUILD)/$(1)/app_name.c
+	@printf 'const char app_name[] = "%s";\n' "$(3)" > $(BUILD)/$(1)/app_name.c
 	@$(CC) $$(GUEST_CFLAGS) -c $(BUILD)/$(1)/app_name.c -o $$@
 
 # Two links: the first gives the addresses for the symbol table that the second embeds
 # (after all code, so no code moves; the check below makes sure).
-$(BUILD)/$(1).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) boot/linker.ld scripts/gen-ksyms
+$(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) boot/linker.ld scripts/gen-ksyms $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).elf.src)),FORCE)
 	@echo "  LD      $$@"
 	@scripts/gen-ksyms - $(BUILD)/$(1)/ksyms0.S
 	@$(CC) -c $(BUILD)/$(1)/ksyms0.S -o $(BUILD)/$(1)/ksyms0.o
@@ -146,17 +160,21 @@ $(BUILD)/$(1).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) boot/linke
 	@$(LD) $(LDFLAGS_IMAGE) -o $$@ $(ENTRY_OBJ) $$($(1)_OBJS) $(BUILD)/$(1)/ksyms.o $$(LINK_LIBS)
 	@cmp -s <(nm -n $(BUILD)/$(1)/pass1.elf | grep -i ' t ') <(nm -n $$@ | grep -i ' t ') || \
 	  { echo "the symbol table moved code: see boot/linker.ld"; rm -f $$@; exit 1; }
+	@echo "$$(abspath $(2))" > $$@.src
 
 -include $$($(1)_OBJS:.o=.d)
 endef
 
 SHELL := /bin/bash
-$(foreach a,$(APPS),$(eval $(call app_rules,$(a),apps/$(a))))
+# Every shipped app, but the one whose name a user's APP= directory takes for this build.
+$(foreach a,$(filter-out $(if $(filter-out $(APP_NAME),$(APP_KEY)),$(APP_NAME)),$(APPS)),\
+  $(eval $(call app_rules,$(a),apps/$(a),$(a))))
 ifneq ($(APP),)
-ifeq ($(filter $(APP_NAME),$(APPS)),)
-$(eval $(call app_rules,$(APP_NAME),$(APP_DIR)))
+ifneq ($(APP_KEY),$(APP_NAME))
+$(eval $(call app_rules,$(APP_KEY),$(APP_DIR),$(APP_NAME)))
 endif
 endif
+.PHONY: FORCE
 
 -include $(CORE_OBJS:.o=.d) $(LWIP_OBJS:.o=.d)
 
@@ -181,5 +199,5 @@ bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf | $(SETUP_STAMP)
 	@scripts/bench-httpd
 
 clean:
-	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
+	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.elf.src $(BUILD)/app-* $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
 	  $(BUILD)/libmayfly.a $(BUILD)/lwip $(LIBLWIP) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests
