@@ -1,5 +1,7 @@
 /* The C runtime's start: what crt0 does on a hosted system, run in the kernel's main thread. */
+#include "../drivers/devices.h"
 #include "../kernel/app.h"
+#include "../kernel/options.h"
 #include "../kernel/thread.h"
 #include "fd.h"
 #include "pthread_impl.h"
@@ -17,5 +19,9 @@ void app_start(int argc, char **argv, char **envp)
     thread_keep_per_thread(&_REENT->_errno);
     pthread_adopt_main_thread();
     fd_init();
+    /* Devices are found on first use, so that a program using none pays nothing at boot; with
+     * `debug` they are found now, so that the boot report lists every one. */
+    if (kernel_options()->debug)
+        devices_init();
     exit(main(argc, argv, environ));
 }

@@ -1,6 +1,6 @@
 #include "virtqueue.h"
 #include <errno.h>
-#include <stdio.h>
+#include "../../kernel/format.h"
 #include <string.h>
 
 static size_t align_up(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
@@ -20,7 +20,7 @@ void vq_init(struct virtq *vq, const char *name, uint16_t index, uint16_t size, 
 {
     char *p = mem;
     memset(vq, 0, sizeof *vq);
-    snprintf(vq->name, sizeof vq->name, "%s queue %u", name, index);
+    ksnprintf(vq->name, sizeof vq->name, "%s queue %u", name, index);
     vq->size = size;
     vq->index = index;
     vq->desc = (struct vring_desc *)p;
@@ -45,7 +45,7 @@ static void *avail_event(struct virtq *vq) { return &vq->used->ring[vq->size]; }
 static int fail(struct virtq *vq, const char *what, unsigned a, unsigned b)
 {
     if (!vq->broken)
-        snprintf(vq->error, sizeof vq->error, what, a, b);
+        ksnprintf(vq->error, sizeof vq->error, what, a, b);
     vq->broken = 1;
     return -EIO;
 }

@@ -7,6 +7,16 @@ EXPECT=$'^Hello from Mayfly!$\n^argv\\[0\\] = "hello"$\n^argv\\[1\\] = "two word
 EXPECT=$'booted by multiboot1\nboot took [0-9]+ us\n^Hello from Mayfly!$' \
   guest hello-debug 0 build/hello.elf debug
 
+# debug lists every device at boot, in a program that uses none; without it none is even looked for
+qemu-img create -q -f raw build/tests/debug-vda.img 1M && qemu-img create -q -f raw build/tests/debug-vdb.img 2M
+debug_devices="-drive file=build/tests/debug-vda.img,format=raw,if=virtio -drive file=build/tests/debug-vdb.img,format=raw,if=virtio"
+EXPECT=$'^pci 00:[0-9a-f]{2}\\.0 1af4:1000 class 02\\.00\n^pci 00:[0-9a-f]{2}\\.0 1af4:1001 class 01\\.00\nnet0: virtio pci at pci 00:[0-9a-f.]+, features 0x[0-9a-f]+\nnet0: MAC 52:54:00:12:34:56, link up\nvda: virtio pci at pci\nvda: 2048 sectors \\(1 MiB\\)\nvdb: 4096 sectors \\(2 MiB\\)\n^Hello from Mayfly!$' \
+  NET=1 QEMU_EXTRA=$debug_devices guest hello-debug-lists-devices 0 build/hello.elf debug
+# (QEMU traces every status write: its resets write 0, SeaBIOS readies a boot disk with 3 at once,
+# and only a Mayfly probe writes ACKNOWLEDGE = 1 alone, virtio 1.2 §3.1.1 step 2)
+EXPECT=$'^Hello from Mayfly!$\nvirtio_set_status .* val 0' REJECT='virtio_set_status .* val 1$' NET=1 \
+  QEMU_EXTRA="$debug_devices -trace virtio_set_status" guest hello-devices-on-first-use 0 build/hello.elf
+
 # the kernel's share of the machine: runs in 4 MiB
 EXPECT='^Hello from Mayfly!$' MEM=4M guest hello-4M 0 build/hello.elf
 
