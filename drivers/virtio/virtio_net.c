@@ -2,6 +2,7 @@
  * go up in, uncopied; transmit queue 1 takes each frame as one buffer, the virtio header
  * written into the frame's headroom. One service thread finishes both queues' work. */
 #include "virtio.h"
+#include "../checksum.h"
 #include "../netdev.h"
 #include "../../kernel/format.h"
 #include "../../kernel/memory.h"
@@ -133,6 +134,22 @@ static int transmit(struct netdev *net, struct netbuf *b)
     return 0;
 }
 
+/* The buffers a frame arrived in: num_buffers says so only with MRG_RXBUF (virtio 1.2 §5.1.6.4);
+ * without it a frame is one buffer, and the field may hold anything (QEMU leaves it unwritten). */
+static uint16_t frame_buffers(struct vnet *vn, const struct virtio_net_hdr *h)
+{
+    return (vn->dev->features & VIRTIO_NET_F_MRG_RXBUF) ? h->num_buffers : 1;
+}
+
+/* A frame whose checksum the device left partial (NEEDS_CSUM, only under GUEST_CSUM) is
+ * completed here, so the stack above sees whole packets (virtio 1.2 §5.1.6.4.1). */
+static int finish_checksum(const struct virtio_net_hdr *h, struct netbuf *b)
+{
+    if (!(h->flags & HDR_F_NEEDS_CSUM))
+        return 0;
+    return checksum_complete(b->data, b->len, h->csum_start, h->csum_offset);
+}
+
 static void receive_all(struct vnet *vn)
 {
     void *cookie;
@@ -141,16 +158,16 @@ static void receive_all(struct vnet *vn)
     while ((rc = vq_pop(&vn->rxq, &cookie, &len)) == 1) {
         struct netbuf *b = cookie;
         const struct virtio_net_hdr *h = (const void *)rx_raw(vn, b);
-        if (len <= vn->hdr_len) {      /* nothing but a header: give the buffer back */
+        uint16_t nbuf = frame_buffers(vn, h);
+        if (len <= vn->hdr_len || nbuf == 0) {   /* nothing but a header: give the buffer back */
             post_rx(vn, b);
             continue;
         }
         /* more buffers only with LRO (not negotiated): a frame in several is dropped whole */
-        uint16_t nbuf = vn->hdr_len == HDR_LEN_MODERN ? h->num_buffers : 1;
         struct netbuf *last = b;
         b->data = rx_raw(vn, b) + vn->hdr_len;
         b->len = len - vn->hdr_len;
-        b->csum_valid = (h->flags & HDR_F_DATA_VALID) != 0;
+        b->csum_valid = (h->flags & (HDR_F_DATA_VALID | HDR_F_NEEDS_CSUM)) != 0;
         b->next = NULL;
         for (uint16_t i = 1; i < nbuf && rc == 1; i++) {
             if ((rc = vq_pop(&vn->rxq, &cookie, &len)) == 1) {
@@ -162,7 +179,7 @@ static void receive_all(struct vnet *vn)
                 last = more;
             }
         }
-        if (vn->net.receive && nbuf == 1)
+        if (vn->net.receive && nbuf == 1 && finish_checksum(h, b) == 0)
             vn->net.receive(&vn->net, b, vn->net.receive_ctx);
         else
             rx_done(&vn->net, b);
