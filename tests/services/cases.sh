@@ -133,3 +133,10 @@ for props in "" mrg_rxbuf=off event_idx=off indirect_desc=off csum=off guest_csu
   fi
   service_stop "$label"
 done
+
+# --- virtio-net over a tap: partial checksums from the host (root only: a namespace and a tap) ---
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
+  checks tap-csum unshare -n tests/services/tap_csum.sh "$LOGS/service-tap-csum.log"
+else
+  echo "SKIP  tap-csum: needs root and /dev/net/tun (a network namespace with a tap device)"
+fi
