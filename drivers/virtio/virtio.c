@@ -1,5 +1,6 @@
 /* What every virtio driver does the same way, whatever the transport. */
 #include "virtio.h"
+#include "../../kernel/fence.h"
 #include "../../kernel/memory.h"
 #include "../../kernel/format.h"
 #include "../../kernel/printk.h"
@@ -73,6 +74,7 @@ int virtio_setup_queue(struct virtio_device *dev, struct virtq *vq, uint16_t ind
         return -ENOMEM;
     memset(mem, 0, bytes);
     vq_init(vq, dev->name, index, size, mem, indirect_max, (dev->features & VIRTIO_F_EVENT_IDX) != 0);
+    vq->fence = device_fence;
     int rc = dev->t->queue_enable(dev, vq);
     if (rc < 0)
         page_free(mem, bytes / PAGE_SIZE);
@@ -91,12 +93,6 @@ void virtio_kick(struct virtio_device *dev, struct virtq *vq)
 {
     if (vq_kick_needed(vq))
         dev->t->notify(dev, vq->index);
-}
-
-void virtio_notify_full(struct virtio_device *dev, struct virtq *vq)
-{
-    vq_kick_needed(vq);                 /* keeps its record of what the device was told */
-    dev->t->notify(dev, vq->index);
 }
 
 void virtio_interrupt(struct virtio_device *dev)

@@ -75,11 +75,6 @@ int virtio_start(struct virtio_device *dev);
 /* Notify the device of new requests on vq if it wants to be. */
 void virtio_kick(struct virtio_device *dev, struct virtq *vq);
 
-/* The ring is full: notify the device whatever it asked. A device that waits for a
- * notification the event index let us skip would otherwise never free a slot (seen with QEMU's
- * virtio-net under a long transmit burst; see the closing note of issue 3). */
-void virtio_notify_full(struct virtio_device *dev, struct virtq *vq);
-
 /* Give up on a device: FAILED status, a message naming it. */
 void virtio_fail(struct virtio_device *dev, const char *why);
 

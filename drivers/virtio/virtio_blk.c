@@ -73,10 +73,8 @@ static int submit(struct blkdev *b, struct blk_request *r)
     }
     bufs[n++] = (struct vq_buf){ &r->device_status, 1, 1 };
     int rc;
-    while ((rc = vq_add(&vb->vq, bufs, n, r)) == -ENOSPC) {   /* the ring is full: wait for room */
-        virtio_notify_full(vb->dev, &vb->vq);
+    while ((rc = vq_add(&vb->vq, bufs, n, r)) == -ENOSPC)     /* the ring is full: wait for room */
         waitq_wait(&vb->space_wait, 0);
-    }
     if (rc < 0)
         return rc;
     virtio_kick(vb->dev, &vb->vq);

@@ -124,10 +124,8 @@ static int transmit(struct netdev *net, struct netbuf *b)
         reclaim_tx(vn);
         rc = vq_add(&vn->txq, bufs, n, b);
     }
-    if (rc == -ENOSPC) {
-        virtio_notify_full(vn->dev, &vn->txq);
+    if (rc == -ENOSPC)
         return -EAGAIN;
-    }
     if (rc < 0)
         return rc;
     virtio_kick(vn->dev, &vn->txq);

@@ -3,6 +3,8 @@
 #include "../../kernel/format.h"
 #include <string.h>
 
+static void cpu_fence(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+
 static size_t align_up(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
 static size_t desc_bytes(uint16_t size) { return 16u * size; }
 static size_t avail_bytes(uint16_t size) { return 6u + 2u * size; }
@@ -33,6 +35,7 @@ void vq_init(struct virtq *vq, const char *name, uint16_t index, uint16_t size, 
     vq->next = (uint16_t *)p;
     vq->slots = (struct vq_slot *)(p + (size_t)size * sizeof(uint16_t));
     vq->event_idx = event_idx;
+    vq->fence = cpu_fence;
     for (uint16_t i = 0; i < size; i++)
         vq->next[i] = (uint16_t)(i + 1);
     vq->free_head = 0;
@@ -107,11 +110,11 @@ int vq_add(struct virtq *vq, const struct vq_buf *bufs, int n, void *cookie)
 
 int vq_kick_needed(struct virtq *vq)
 {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* our avail->idx store before reading the device's hints */
     uint16_t new_idx = vq->avail->idx, old = vq->kicked_avail;
-    vq->kicked_avail = new_idx;
     if (new_idx == old)
         return 0;
+    vq->kicked_avail = new_idx;
+    vq->fence();                                /* our avail->idx store before reading the device's hints */
     if (vq->event_idx) {                        /* §2.7.10: notify if avail_event lies in (old, new] */
         uint16_t event = __atomic_load_n((uint16_t *)avail_event(vq), __ATOMIC_ACQUIRE);
         return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
@@ -162,6 +165,6 @@ int vq_arm_interrupt(struct virtq *vq)
         __atomic_store_n((uint16_t *)used_event(vq), vq->last_used, __ATOMIC_RELEASE);
     else
         vq->avail->flags = 0;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* the request above before looking again */
+    vq->fence();                                /* the request above before looking again */
     return __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) != vq->last_used;
 }

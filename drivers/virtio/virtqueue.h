@@ -57,6 +57,8 @@ struct virtq {
     struct vring_desc *indirect;      /* indirect_max tables of descriptors per ring slot */
     uint16_t indirect_max;
     int event_idx;
+    void (*fence)(void);              /* full fence against the device: vq_init sets mfence; the
+                                         kernel gives one that also holds under TCG (kernel/fence.h) */
     uint16_t *next;                   /* our own copy of the free list and chains */
     struct vq_slot *slots;
     uint16_t free_head, num_free;

@@ -98,6 +98,14 @@ if service_start echo build/echo.elf '^echo: listening' "tcp:127.0.0.1:$tport-:7
   service_stop echo
 fi
 
+# --- echo at one vCPU under a UDP flood with every host CPU busy: it must keep answering -----
+tport=$(free_port)
+uport=$(free_port)
+if SMP=1 service_start echo-flood build/echo.elf '^echo: listening' "tcp:127.0.0.1:$tport-:7 udp:127.0.0.1:$uport-:7"; then
+  checks echo-flood python3 tests/services/echo_flood.py "$tport" "$uport"
+  service_stop echo-flood
+fi
+
 # --- virtio-net: every feature set a device may offer ------------------------------------------
 # httpd, with each feature the driver may negotiate turned off in turn (and all at once), must get
 # its DHCP lease, serve its index page and a 64 KiB file intact. The debug line proves the

@@ -206,6 +206,48 @@ static void same_id_twice_is_refused(void **state)
     destroy(f);
 }
 
+/* The two store-then-load handshakes (virtio 1.2 §2.7.10 for kicks, §2.7.7 for interrupts) must
+ * have the fence between the store and the load. The simulated device's own update lands at the
+ * fence: a driver that read before it would miss it, and the queue would stall. */
+static struct fixture *fenced;
+static int fences;
+
+static void kick_fence(void)
+{
+    fences++;
+    assert_int_equal(fenced->vq.avail->idx, 1);                /* the new entry is published */
+    *(uint16_t *)&fenced->vq.used->ring[SIZE] = 0;             /* the device: "tell me of entry 0" */
+}
+
+static void interrupt_fence(void)
+{
+    fences++;
+    assert_int_equal(fenced->vq.avail->ring[SIZE], fenced->vq.last_used);   /* used_event is set */
+    fenced->vq.used->ring[0] = (struct vring_used_elem){ 0, 0 };
+    fenced->vq.used->idx = 1;                                  /* the device completes the request */
+}
+
+static void handshakes_read_after_the_fence(void **state)
+{
+    (void)state;
+    fenced = make(0, 1);
+    char data[64];
+    struct vq_buf buf = { data, sizeof data, 1 };
+    *(uint16_t *)&fenced->vq.used->ring[SIZE] = 0x8000;        /* the device wants no kick yet */
+    fenced->vq.fence = kick_fence;
+    fences = 0;
+    assert_int_equal(vq_add(&fenced->vq, &buf, 1, NULL), 0);
+    assert_true(vq_kick_needed(&fenced->vq));                  /* it read the hint after the fence */
+    assert_int_equal(fences, 1);
+    assert_false(vq_kick_needed(&fenced->vq));                 /* nothing new: no fence either */
+    assert_int_equal(fences, 1);
+
+    fenced->vq.fence = interrupt_fence;
+    assert_true(vq_arm_interrupt(&fenced->vq));                /* it looked again after the fence */
+    assert_int_equal(fences, 2);
+    destroy(fenced);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +258,7 @@ int main(void)
         cmocka_unit_test(used_index_jump_breaks_the_queue),
         cmocka_unit_test(unknown_id_and_long_length_are_refused),
         cmocka_unit_test(same_id_twice_is_refused),
+        cmocka_unit_test(handshakes_read_after_the_fence),
     };
     return cmocka_run_group_tests_name("virtqueue", tests, NULL, NULL);
 }
