@@ -49,7 +49,7 @@ WARN       := -Wall -Wextra -Werror
 CFLAGS     ?=
 LDLIBS     ?=
 
-CORE_SRCS  := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c drivers/virtio/*.c net/*.c libc/*.c)
+CORE_SRCS  := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c drivers/virtio/*.c fs/*.c net/*.c libc/*.c)
 CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
 ENTRY_OBJ  := $(BUILD)/core/boot/entry.S.o
 LIBMAYFLY  := $(BUILD)/libmayfly.a

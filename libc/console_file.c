@@ -28,4 +28,6 @@ static int con_set_nonblocking(int handle, int on)
     return 0;                           /* it never blocks */
 }
 
-const struct file_ops console_ops = { con_read, con_write, con_close, con_set_nonblocking };
+const struct file_ops console_ops = {
+    .read = con_read, .write = con_write, .close = con_close, .set_nonblocking = con_set_nonblocking,
+};

@@ -2,15 +2,22 @@
  * else the C library opens. Operations follow POSIX: -1 with errno set on failure. */
 #ifndef LIBC_FD_H
 #define LIBC_FD_H
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define FD_MAX FD_SETSIZE              /* every descriptor fits an fd_set */
 
+/* Each returns as POSIX does (-1 with errno). lseek, fstat and dup may be NULL: the descriptor
+ * is then not seekable (ESPIPE), fstat reports a character device or a socket from the table it
+ * belongs to, and dup shares the handle as it is. */
 struct file_ops {
     ssize_t (*read)(int handle, void *buf, size_t len);
     ssize_t (*write)(int handle, const void *buf, size_t len);
     int (*close)(int handle);
     int (*set_nonblocking)(int handle, int on);
+    off_t (*lseek)(int handle, off_t off, int whence);
+    int (*fstat)(int handle, struct stat *st);
+    int (*dup)(int handle);             /* a handle of its own for a new descriptor */
 };
 
 struct file {
@@ -30,6 +37,7 @@ void fd_release(int fd);
 
 extern const struct file_ops console_ops;
 extern const struct file_ops socket_ops;
+extern const struct file_ops vfs_file_ops;   /* files and directories (file.c) */
 /* lwIP's socket behind fd (socket.c), or -1 with errno EBADF or ENOTSOCK. */
 int socket_handle(int fd);
 #endif

@@ -17,7 +17,9 @@ static int sock_set_nonblocking(int s, int on)
     return lwip_ioctl(s, (long)FIONBIO, &arg);
 }
 
-const struct file_ops socket_ops = { sock_read, sock_write, sock_close, sock_set_nonblocking };
+const struct file_ops socket_ops = {
+    .read = sock_read, .write = sock_write, .close = sock_close, .set_nonblocking = sock_set_nonblocking,
+};
 
 int socket_handle(int fd)
 {

@@ -1,5 +1,6 @@
 /* newlib's system-call hooks for files and processes (x86_64-elf: names without underscore).
- * Descriptors come from the table in fd.c: the console (0-2) and sockets. */
+ * Descriptors come from the table in fd.c: the console (0-2), sockets and files (file.c, linked
+ * only when a program opens one). */
 #include "fd.h"
 #include "../kernel/memory.h"
 #include "../kernel/panic.h"
@@ -42,6 +43,8 @@ int fstat(int fd, struct stat *st)
     struct file *f = fd_get(fd);
     if (!f)
         return -1;
+    if (f->ops->fstat)
+        return f->ops->fstat(f->handle, st);
     memset(st, 0, sizeof *st);
     st->st_mode = f->ops == &console_ops ? S_IFCHR | 0620 : S_IFSOCK | 0777;
     return 0;
@@ -59,29 +62,13 @@ int isatty(int fd)
 
 off_t lseek(int fd, off_t off, int whence)
 {
-    (void)off, (void)whence;
-    if (fd_get(fd))
+    struct file *f = fd_get(fd);
+    if (f && f->ops->lseek)
+        return f->ops->lseek(f->handle, off, whence);
+    if (f)
         errno = ESPIPE;
     return -1;
 }
-
-int open(const char *path, int flags, ...)
-{
-    (void)path, (void)flags;
-    errno = ENOENT;                    /* no filesystem yet */
-    return -1;
-}
-
-int stat(const char *path, struct stat *st)
-{
-    (void)path, (void)st;
-    errno = ENOENT;
-    return -1;
-}
-
-int unlink(const char *path) { (void)path; errno = ENOENT; return -1; }
-int link(const char *a, const char *b) { (void)a, (void)b; errno = ENOENT; return -1; }
-int mkdir(const char *path, mode_t mode) { (void)path, (void)mode; errno = EROFS; return -1; }
 
 void *sbrk(ptrdiff_t incr)
 {

@@ -43,6 +43,9 @@ EXPECT='^0 checks failed$' guest threads 0 build/threads.elf
 EXPECT=$'^0 checks failed$\nonly 127.0.0.1 is reachable' guest sockets 0 build/sockets.elf
 EXPECT='^0 checks failed$' guest clock 0 build/clock.elf -- "$(date +%s)"
 
+# files: the POSIX file API on the in-memory root
+EXPECT='^0 checks failed$' guest files 0 build/files.elf
+
 # crash reports: what happened, where (registers, symbolized backtrace), status 127, no hang
 crash_expect() { printf '%s\n' "mayfly: panic in thread '$1'" 'backtrace:' "$2" "$3"; }
 REJECT='no crash happened' EXPECT=$(crash_expect main 'NULL pointer dereference: write at address 0x0' '<crash_null\+0x[0-9a-f]+>'

@@ -1,0 +1,108 @@
+/* The POSIX file API on the in-memory root, and on whatever the command line mounted: the calls
+ * and the errors Linux gives, through both descriptors and stdio. With an argument DIR, the
+ * checks run inside DIR (a mounted disk) instead of /tmp. */
+#include "../check.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *base = "/tmp";
+
+/* base/name, in one of four buffers taken in turn, so that one call may take two paths */
+static const char *at(const char *name)
+{
+    static char paths[4][256];
+    static int next;
+    char *p = paths[next++ % 4];
+    snprintf(p, sizeof paths[0], "%s/%s", base, name);
+    return p;
+}
+
+static void descriptors(void)
+{
+    char buf[64] = { 0 };
+    int fd = open(at("a.txt"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3, "open(O_CREAT) gives a descriptor after the console's (%d)", fd);
+    CHECK(write(fd, "hello, files", 12) == 12, "write 12 bytes");
+    CHECK(lseek(fd, 0, SEEK_CUR) == 12, "the offset moved to 12");
+    CHECK(lseek(fd, 7, SEEK_SET) == 7 && read(fd, buf, sizeof buf) == 5 && memcmp(buf, "files", 5) == 0,
+          "lseek and read give the bytes at that offset");
+    CHECK(pread(fd, buf, 5, 0) == 5 && memcmp(buf, "hello", 5) == 0 && lseek(fd, 0, SEEK_CUR) == 12,
+          "pread reads at its offset and leaves the file's alone");
+    CHECK(pwrite(fd, "HELLO", 5, 0) == 5 && pread(fd, buf, 12, 0) == 12 && memcmp(buf, "HELLO, files", 12) == 0,
+          "pwrite overwrites in place");
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 12, "fstat: a regular file of 12 bytes");
+    CHECK(ftruncate(fd, 5) == 0 && fstat(fd, &st) == 0 && st.st_size == 5, "ftruncate shortens it");
+    CHECK(fsync(fd) == 0 && fdatasync(fd) == 0, "fsync and fdatasync");
+    int copy = dup(fd);
+    CHECK(copy > fd && lseek(copy, 1, SEEK_SET) == 1 && lseek(fd, 0, SEEK_CUR) == 1, "dup shares the offset");
+    CHECK(dup2(fd, 20) == 20 && close(20) == 0 && read(fd, buf, 4) == 4 && memcmp(buf, "ELLO", 4) == 0,
+          "dup2 to a chosen number; closing it leaves the original open");
+    CHECK(close(copy) == 0 && close(fd) == 0, "close both");
+    CHECK(close(fd) == -1 && errno == EBADF, "close twice: EBADF");
+    fd = open(at("a.txt"), O_WRONLY | O_APPEND);
+    CHECK(fd >= 0 && write(fd, "+", 1) == 1 && pread(fd, buf, 1, 0) == -1 && errno == EBADF,
+          "O_APPEND writes; a write-only descriptor cannot read (EBADF)");
+    close(fd);
+    CHECK(stat(at("a.txt"), &st) == 0 && st.st_size == 6, "the append went at the end (6 bytes)");
+    CHECK(lseek(1, 0, SEEK_SET) == -1 && errno == ESPIPE, "the console is not seekable (ESPIPE)");
+}
+
+static void errors(void)
+{
+    CHECK(open(at("none"), O_RDONLY) == -1 && errno == ENOENT, "a missing file: ENOENT");
+    CHECK(open(at("a.txt"), O_CREAT | O_EXCL | O_WRONLY, 0644) == -1 && errno == EEXIST, "O_EXCL on an existing file: EEXIST");
+    CHECK(open(at("a.txt/x"), O_RDONLY) == -1 && errno == ENOTDIR, "a file as a directory: ENOTDIR");
+    CHECK(open(base, O_WRONLY) == -1 && errno == EISDIR, "a directory for writing: EISDIR");
+    CHECK(mkdir(base, 0755) == -1 && errno == EEXIST, "mkdir of an existing directory: EEXIST");
+    char longname[300];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    CHECK(open(longname, O_RDONLY) == -1 && errno == ENAMETOOLONG, "a 299-byte name: ENAMETOOLONG");
+    CHECK(read(99, longname, 1) == -1 && errno == EBADF, "a descriptor never opened: EBADF");
+}
+
+static void directories(void)
+{
+    CHECK(mkdir(at("d"), 0755) == 0 && mkdir(at("d/e"), 0755) == 0, "mkdir, nested");
+    FILE *f = fopen(at("d/e/note"), "w");
+    CHECK(f && fprintf(f, "line %d\n", 1) == 7 && fclose(f) == 0, "fopen, fprintf, fclose");
+    char line[32] = { 0 };
+    f = fopen(at("d/e/note"), "r");
+    CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "line 1\n") == 0, "fgets reads it back");
+    if (f)
+        fclose(f);
+    CHECK(rmdir(at("d")) == -1 && errno == ENOTEMPTY, "rmdir of a non-empty directory: ENOTEMPTY");
+    CHECK(rename(at("d/e/note"), at("d/moved")) == 0 && access(at("d/moved"), R_OK) == 0 &&
+          access(at("d/e/note"), F_OK) == -1 && errno == ENOENT, "rename moves a file between directories");
+    DIR *d = opendir(at("d"));
+    int seen = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        seen |= strcmp(e->d_name, "e") == 0 && e->d_type == DT_DIR ? 1 : strcmp(e->d_name, "moved") == 0 ? 2 : 4;
+    CHECK(d && seen == 3, "readdir lists the directory and the file, nothing else (%d)", seen);
+    if (d)
+        closedir(d);
+    char cwd[256];
+    CHECK(chdir(at("d")) == 0 && getcwd(cwd, sizeof cwd) && strcmp(cwd, at("d")) == 0, "chdir and getcwd");
+    CHECK(access("moved", F_OK) == 0 && chdir("..") == 0, "a relative path from there");
+    CHECK(unlink(at("d/moved")) == 0 && rmdir(at("d/e")) == 0 && rmdir(at("d")) == 0, "unlink and rmdir empty it");
+    CHECK(truncate(at("a.txt"), 0) == 0 && unlink(at("a.txt")) == 0, "truncate and unlink by path");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        base = argv[1];
+    else
+        mkdir(base, 01777);
+    descriptors();
+    errors();
+    directories();
+    return check_exit();
+}
