@@ -7,9 +7,11 @@
 
 #define MB1_INFO_MEM     (1 << 0)
 #define MB1_INFO_CMDLINE (1 << 2)
+#define MB1_INFO_MODS    (1 << 3)
 #define MB1_INFO_MMAP    (1 << 6)
 #define MB2_TAG_END      0
 #define MB2_TAG_CMDLINE  1
+#define MB2_TAG_MODULE   3
 #define MB2_TAG_MMAP     6
 #define MB2_TAG_RSDP_V1  14
 #define MB2_TAG_RSDP_V2  15
@@ -28,8 +30,21 @@ struct mb1_mmap {
     uint32_t type;
 } __attribute__((packed));
 
+struct mb1_module {
+    uint32_t start, end, string, reserved;
+};
+
 struct mb2_tag {
     uint32_t type, size;
+};
+
+struct mb2_module {
+    struct mb2_tag tag;
+    uint32_t start, end;                 /* then the module's string */
+};
+
+struct pvh_module {
+    uint64_t paddr, size, cmdline_paddr, reserved;
 };
 
 struct mb2_mmap_entry {
@@ -99,6 +114,13 @@ static void add_ram(struct boot_info *bi, uint64_t base, uint64_t len)
     bi->nram = out + 1;
 }
 
+/* A module the loader placed at [start, end); an empty or inverted one is no module. */
+static void add_module(struct boot_info *bi, uint64_t start, uint64_t end)
+{
+    if (end > start && bi->nmodules < BOOT_MODULES_MAX)
+        bi->modules[bi->nmodules++] = (struct mem_range){ start, end - start };
+}
+
 static void parse_mb1(const struct mb1_info *mi, struct boot_info *bi)
 {
     bi->loader = "multiboot1";
@@ -115,6 +137,11 @@ static void parse_mb1(const struct mb1_info *mi, struct boot_info *bi)
     } else if (mi->flags & MB1_INFO_MEM) {
         add_ram(bi, LOW_MEMORY_END, (uint64_t)mi->mem_upper * KIB);
     }
+    if (mi->flags & MB1_INFO_MODS) {
+        const struct mb1_module *m = (const void *)(uintptr_t)mi->mods_addr;
+        for (uint32_t i = 0; i < mi->mods_count && i < BOOT_MODULES_MAX; i++)
+            add_module(bi, m[i].start, m[i].end);
+    }
 }
 
 static void parse_mb2(uintptr_t info, struct boot_info *bi)
@@ -130,7 +157,10 @@ static void parse_mb2(uintptr_t info, struct boot_info *bi)
             copy_cmdline(bi, (const char *)(t + 1), 0);
         else if (t->type == MB2_TAG_RSDP_V1 || (t->type == MB2_TAG_RSDP_V2))
             bi->rsdp = (uintptr_t)(t + 1);   /* a copy of the RSDP, inside the info block */
-        else if (t->type == MB2_TAG_MMAP) {
+        else if (t->type == MB2_TAG_MODULE && t->size >= sizeof(struct mb2_module)) {
+            const struct mb2_module *m = (const void *)t;
+            add_module(bi, m->start, m->end);
+        } else if (t->type == MB2_TAG_MMAP) {
             uint32_t esize = ((const uint32_t *)(t + 1))[0];
             uintptr_t e = p + 16, eend = p + t->size;
             for (; esize && e + esize <= eend; e += esize) {
@@ -148,6 +178,9 @@ static void parse_pvh(const struct pvh_start_info *si, struct boot_info *bi)
     bi->loader = "pvh";
     copy_cmdline(bi, (const char *)(uintptr_t)si->cmdline_paddr, 0);
     bi->rsdp = si->rsdp_paddr;
+    const struct pvh_module *mods = (const void *)(uintptr_t)si->modlist_paddr;
+    for (uint32_t i = 0; mods && i < si->nr_modules && i < BOOT_MODULES_MAX; i++)
+        add_module(bi, mods[i].paddr, mods[i].paddr + mods[i].size);
     if (si->version >= 1) {
         const struct pvh_memmap_entry *m = (const void *)(uintptr_t)si->memmap_paddr;
         for (uint32_t i = 0; i < si->memmap_entries; i++)

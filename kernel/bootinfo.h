@@ -5,6 +5,7 @@
 
 #define BOOT_CMDLINE_MAX 4096
 #define BOOT_RAM_RANGES_MAX 32
+#define BOOT_MODULES_MAX 4                  /* files the loader put in memory: the initrd first */
 
 struct mem_range {
     uint64_t base, len;
@@ -17,6 +18,8 @@ struct boot_info {
     struct mem_range ram[BOOT_RAM_RANGES_MAX];   /* usable RAM, sorted, not overlapping */
     int nram;
     uint64_t rsdp;                           /* ACPI RSDP's address, 0 if the loader gave none */
+    struct mem_range modules[BOOT_MODULES_MAX];  /* in the loader's order; empty ones left out */
+    int nmodules;
 };
 
 /* Read the loader's structures (they may lie in memory the allocator will hand out, so

@@ -8,6 +8,50 @@ static struct page_pool pool;
 static const struct mem_range *ram_ranges;
 static int nram_ranges;
 static uintptr_t heap_base;
+static struct mem_range modules[BOOT_MODULES_MAX];
+static int nmodules;
+
+static int overlaps(uint64_t a, uint64_t alen, const struct mem_range *r)
+{
+    return a < r->base + r->len && r->base < a + alen;
+}
+
+/* The first page-aligned place at or after from where bytes fit without covering a module. */
+static uintptr_t clear_of_modules(const struct boot_info *bi, uintptr_t from, size_t bytes)
+{
+    for (int moved = 1; moved;) {
+        moved = 0;
+        for (int i = 0; i < bi->nmodules; i++)
+            if (overlaps(from, bytes, &bi->modules[i])) {
+                from = PAGE_ROUND_UP(bi->modules[i].base + bi->modules[i].len);
+                moved = 1;
+            }
+    }
+    return from;
+}
+
+static int in_ram(const struct boot_info *bi, uint64_t b, uint64_t e)
+{
+    for (int i = 0; i < bi->nram; i++)
+        if (b >= bi->ram[i].base && e <= bi->ram[i].base + bi->ram[i].len)
+            return 1;
+    return 0;
+}
+
+/* Hold the modules' pages until whoever reads them gives them back. A page may be shared with
+ * the image or another module, so each is claimed alone; a module outside RAM is dropped. */
+static void claim_modules(const struct boot_info *bi)
+{
+    for (int i = 0; i < bi->nmodules; i++) {
+        uint64_t b = PAGE_ROUND_DOWN(bi->modules[i].base);
+        uint64_t e = PAGE_ROUND_UP(bi->modules[i].base + bi->modules[i].len);
+        if (!in_ram(bi, b, e))
+            continue;
+        for (uint64_t p = b; p < e; p += PAGE_SIZE)
+            page_pool_claim(&pool, p, 1);  /* already taken (the image's last page): still held */
+        modules[nmodules++] = bi->modules[i];
+    }
+}
 
 void memory_init(const struct boot_info *bi)
 {
@@ -17,9 +61,10 @@ void memory_init(const struct boot_info *bi)
     uint64_t hi = PAGE_ROUND_DOWN(bi->ram[bi->nram - 1].base + bi->ram[bi->nram - 1].len);
     size_t npages = (hi - lo) >> PAGE_SHIFT;
 
-    /* The bitmap sits right after the image: the only memory known free before it exists. */
-    uintptr_t bitmap = PAGE_ROUND_UP((uintptr_t)_image_end);
+    /* The bitmap sits right after the image, or after the loader's modules where they follow
+     * it (QEMU puts them there): the only memory known free before the bitmap exists. */
     size_t bitmap_bytes = PAGE_ROUND_UP(page_pool_bitmap_bytes(npages));
+    uintptr_t bitmap = clear_of_modules(bi, PAGE_ROUND_UP((uintptr_t)_image_end), bitmap_bytes);
     page_pool_init(&pool, lo, npages, (uint64_t *)bitmap);
     for (int i = 0; i < bi->nram; i++) {
         uint64_t b = PAGE_ROUND_UP(bi->ram[i].base);
@@ -27,12 +72,32 @@ void memory_init(const struct boot_info *bi)
         if (e > b)
             page_pool_release(&pool, b, (e - b) >> PAGE_SHIFT);
     }
-    uintptr_t image = (uintptr_t)_image_start;
-    if (page_pool_claim(&pool, image, (bitmap + bitmap_bytes - image) >> PAGE_SHIFT) < 0)
-        panic("the kernel image [%p, %p) is not in usable RAM", (void *)image, (void *)(bitmap + bitmap_bytes));
+    uintptr_t image = (uintptr_t)_image_start, image_end = PAGE_ROUND_UP((uintptr_t)_image_end);
+    if (page_pool_claim(&pool, image, (image_end - image) >> PAGE_SHIFT) < 0 ||
+        page_pool_claim(&pool, bitmap, bitmap_bytes >> PAGE_SHIFT) < 0)
+        panic("the kernel image [%p, %p) and its page bitmap at %p are not in usable RAM", (void *)image,
+              (void *)image_end, (void *)bitmap);
+    claim_modules(bi);
     ram_ranges = bi->ram;
     nram_ranges = bi->nram;
     heap_base = bitmap + bitmap_bytes;
+}
+
+const struct mem_range *mem_modules(int *n)
+{
+    *n = nmodules;
+    return modules;
+}
+
+void mem_module_release(int i)
+{
+    if (i < 0 || i >= nmodules || modules[i].len == 0)
+        return;
+    uint64_t b = PAGE_ROUND_UP(modules[i].base);        /* whole pages only: a neighbour may share the ends */
+    uint64_t e = PAGE_ROUND_DOWN(modules[i].base + modules[i].len);
+    if (e > b)
+        page_pool_release(&pool, b, (e - b) >> PAGE_SHIFT);
+    modules[i].len = 0;
 }
 
 void *page_alloc(size_t n) { return (void *)(uintptr_t)page_pool_alloc(&pool, n); }

@@ -19,6 +19,12 @@ int page_is_ram(uintptr_t addr);
 /* The usable RAM ranges, sorted; *n gets their count. */
 const struct mem_range *mem_ram_ranges(int *n);
 
+/* The loader's modules (the initrd first), their pages held for the reader; n gets their count.
+ * A released module has len 0. */
+const struct mem_range *mem_modules(int *n);
+/* Give a module's pages back to the pool: its reader is done with it. */
+void mem_module_release(int i);
+
 size_t mem_total_bytes(void);
 size_t mem_free_bytes(void);
 /* Lowest and highest usable RAM addresses (end exclusive). */
