@@ -38,6 +38,33 @@ static int in_ram(const struct boot_info *bi, uint64_t b, uint64_t e)
     return 0;
 }
 
+/* Free bytes above at, up to the next module or the end of at's RAM range. */
+static uint64_t room_above(const struct boot_info *bi, uint64_t at)
+{
+    uint64_t end = at;
+    for (int i = 0; i < bi->nram; i++)
+        if (at >= bi->ram[i].base && at < bi->ram[i].base + bi->ram[i].len)
+            end = PAGE_ROUND_DOWN(bi->ram[i].base + bi->ram[i].len);
+    for (int i = 0; i < bi->nmodules; i++)
+        if (bi->modules[i].base >= at && PAGE_ROUND_DOWN(bi->modules[i].base) < end)
+            end = PAGE_ROUND_DOWN(bi->modules[i].base);
+    return end > at ? end - at : 0;
+}
+
+/* The heap grows up from one place and stops at the first page it cannot take, so it starts
+ * where the most room is: right after the bitmap, or after a module (QEMU's multiboot loader
+ * puts the initrd right after the image; its PVH loader, near the top of RAM). */
+static uintptr_t heap_place(const struct boot_info *bi, uintptr_t after_bitmap)
+{
+    uintptr_t best = after_bitmap;
+    for (int i = 0; i < bi->nmodules; i++) {
+        uintptr_t c = PAGE_ROUND_UP(bi->modules[i].base + bi->modules[i].len);
+        if (room_above(bi, c) > room_above(bi, best))
+            best = c;
+    }
+    return best;
+}
+
 /* Hold the modules' pages until whoever reads them gives them back. A page may be shared with
  * the image or another module, so each is claimed alone; a module outside RAM is dropped. */
 static void claim_modules(const struct boot_info *bi)
@@ -80,7 +107,7 @@ void memory_init(const struct boot_info *bi)
     claim_modules(bi);
     ram_ranges = bi->ram;
     nram_ranges = bi->nram;
-    heap_base = bitmap + bitmap_bytes;
+    heap_base = heap_place(bi, bitmap + bitmap_bytes);
 }
 
 const struct mem_range *mem_modules(int *n)

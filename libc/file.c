@@ -2,6 +2,7 @@
  * file (pread, pwrite, fsync, ftruncate). Each descriptor's handle is a slot here that points at
  * the VFS's open file; dup() gives a new slot sharing it, and with it the offset, as POSIX says. */
 #include "fd.h"
+#include "../fs/boot.h"
 #include "../fs/vfs.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,10 @@
 #include <unistd.h>
 
 static struct vfs_file *slots[FD_MAX];
+
+/* A program that opens files also gets the initrd unpacked at boot: start.c calls fs_boot
+ * through a weak reference, which this one makes the linker resolve. */
+__attribute__((used)) static void (*const pull_in_fs_boot)(void) = fs_boot;
 
 /* A kernel-style result (0, a count, or -errno) as POSIX has it. */
 static long posix(long rc)

@@ -35,6 +35,16 @@ EXPECT='atexit handler ran' guest exit-call-42 42 build/exit.elf -- exit 42
 EXPECT='atexit handler ran' guest exit-return-7 7 build/exit.elf -- return 7
 guest exit-call-127 127 build/exit.elf -- exit 127
 
+pvh_copy() {    # pvh_copy ELF COPY: COPY without the multiboot1 magic
+  python3 - "$1" "$2" <<'PY'
+import sys
+image = bytearray(open(sys.argv[1], 'rb').read())
+at = image.find((0x1BADB002).to_bytes(4, 'little'), 0, 8192)
+image[at:at + 4] = bytes(4)
+open(sys.argv[2], 'wb').write(image)
+PY
+}
+
 # libc, memory, threads, clocks
 EXPECT=$'^0 checks failed$\nstderr reaches the console\na line without a newline is flushed at exit' \
   guest libc 0 build/libc.elf 'env=GREETING=hi there'
@@ -45,6 +55,27 @@ EXPECT='^0 checks failed$' guest clock 0 build/clock.elf -- "$(date +%s)"
 
 # files: the POSIX file API on the in-memory root
 EXPECT='^0 checks failed$' guest files 0 build/files.elf
+
+# the initrd: a tree made on the host, archived by cpio, unpacked at boot (multiboot1 and PVH
+# hand it over differently) and listed by the guest with each file's size, mode and checksum
+itree=$BUILD/tests/initrd-tree
+rm -rf "$itree" && mkdir -p "$itree" && python3 tests/lib/tree.py make "$itree"
+(cd "$itree" && find . | LC_ALL=C sort | cpio --quiet -o -H newc) >"$BUILD/tests/initrd.cpio"
+pvh_copy build/files.elf build/tests/files-pvh.elf
+initrd_case() {   # initrd_case NAME IMAGE
+  EXPECT='initrd: [0-9]+ files and directories unpacked into /' QEMU_EXTRA="-initrd $BUILD/tests/initrd.cpio" \
+    guest "$1" 0 "$2" debug -- --list /
+  if python3 tests/lib/tree.py compare "$itree" / "$LOGS/guest-$1.log" >"$LOGS/$1-compare.log" 2>&1; then
+    pass "$1: every file and directory as on the host (size, mode, checksum)"
+  else
+    fail "$1: every file and directory as on the host" "they differ" "$LOGS/$1-compare.log"
+  fi
+}
+initrd_case initrd-multiboot1 build/files.elf
+initrd_case initrd-pvh build/tests/files-pvh.elf
+head -c 3000 "$BUILD/tests/initrd.cpio" >"$BUILD/tests/initrd-cut.cpio"
+EXPECT=$'initrd \\(3000 bytes\\) refused: at byte [0-9]+: the data runs past the end\n^0 checks failed$' \
+  QEMU_EXTRA="-initrd $BUILD/tests/initrd-cut.cpio" guest initrd-malformed 0 build/files.elf
 
 # crash reports: what happened, where (registers, symbolized backtrace), status 127, no hang
 crash_expect() { printf '%s\n' "mayfly: panic in thread '$1'" 'backtrace:' "$2" "$3"; }
@@ -76,13 +107,7 @@ EXPECT=$(booted multiboot1) MACHINE=q35 guest boot-q35 0 build/hello.elf debug -
 EXPECT=$(booted multiboot1) MACHINE=microvm guest boot-microvm 0 build/hello.elf debug -- x
 EXPECT=$(booted multiboot1) QEMU_EXTRA='-bios /usr/share/qemu/qboot.rom' guest boot-qboot 0 build/hello.elf debug -- x
 # without the multiboot1 header QEMU falls back to the PVH note
-python3 - build/hello.elf build/tests/hello-pvh.elf <<'PY'
-import sys
-image = bytearray(open(sys.argv[1], 'rb').read())
-at = image.find((0x1BADB002).to_bytes(4, 'little'), 0, 8192)
-image[at:at + 4] = bytes(4)
-open(sys.argv[2], 'wb').write(image)
-PY
+pvh_copy build/hello.elf build/tests/hello-pvh.elf
 EXPECT=$(booted pvh) guest boot-pvh 0 build/tests/hello-pvh.elf debug -- x
 EXPECT=$(booted pvh) MACHINE=microvm guest boot-pvh-microvm 0 build/tests/hello-pvh.elf debug -- x
 if scripts/mkimage build/hello.elf build/tests/hello.iso debug -- x >/dev/null &&

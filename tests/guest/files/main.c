@@ -95,8 +95,51 @@ static void directories(void)
     CHECK(truncate(at("a.txt"), 0) == 0 && unlink(at("a.txt")) == 0, "truncate and unlink by path");
 }
 
+/* FNV-1a, 64 bits: a checksum the host can compute the same way (tests/lib/tree.py). */
+static unsigned long long fnv1a(int fd, long long *size)
+{
+    unsigned long long h = 0xcbf29ce484222325ull;
+    unsigned char buf[4096];
+    ssize_t n;
+    *size = 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        for (ssize_t i = 0; i < n; i++, ++*size)
+            h = (h ^ buf[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Every directory and file under dir, one line each, for the host to compare with its own tree. */
+static void list(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char p[512];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", strcmp(dir, "/") ? dir : "", e->d_name);
+        if (stat(p, &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            printf("entry %s dir %04o\n", p, (unsigned)(st.st_mode & 07777));
+            list(p);
+        } else {
+            int fd = open(p, O_RDONLY);
+            long long size;
+            unsigned long long h = fnv1a(fd, &size);
+            close(fd);
+            printf("entry %s file %04o %lld %lld %016llx\n", p, (unsigned)(st.st_mode & 07777), (long long)st.st_size, size, h);
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--list") == 0) {
+        list(argv[2]);
+        return 0;
+    }
     if (argc > 1)
         base = argv[1];
     else
