@@ -12,11 +12,11 @@
 
 static const struct net_options dhcp_only;
 
-int net_start(void)
+void net_start(void)
 {
     static int started;
     if (started)
-        return 0;
+        return;
     started = 1;
     net_mem_set_budget();
     tcpip_init(NULL, NULL);
@@ -24,7 +24,7 @@ int net_start(void)
     int n = net_count();
     if (n == 0) {
         kprintf("mayfly: no network device: only 127.0.0.1 is reachable\n");
-        return 0;
+        return;
     }
     LOCK_TCPIP_CORE();
     struct netif *first = NULL;
@@ -41,5 +41,4 @@ int net_start(void)
     if (first && !netconfig_wait(first, ADDRESS_WAIT_MS))
         kprintf("mayfly: no DHCP answer within %d ms; still asking\n", ADDRESS_WAIT_MS);
     UNLOCK_TCPIP_CORE();
-    return 0;
 }

@@ -13,8 +13,6 @@
 #include <errno.h>
 #include <stdint.h>
 
-#define NS_PER_MS 1000000ull
-
 static struct waitq addressed;
 static const struct net_options *options;
 static uint32_t printed;                /* by netif->num: each address is printed once */
@@ -91,7 +89,7 @@ void netconfig_apply(struct netif *netif, const struct net_options *o, int prima
 
 int netconfig_wait(struct netif *netif, unsigned timeout_ms)
 {
-    uint64_t deadline = clock_monotonic_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+    uint64_t deadline = clock_monotonic_ns() + (uint64_t)timeout_ms * NSEC_PER_MSEC;
     while (ip4_addr_isany_val(*netif_ip4_addr(netif))) {
         UNLOCK_TCPIP_CORE();
         int rc = waitq_wait(&addressed, deadline);
