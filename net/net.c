@@ -5,12 +5,13 @@
 #include "netconfig.h"
 #include "lwip/tcpip.h"
 #include "../drivers/netdev.h"
-#include "../kernel/options.h"
+#include "options.h"
 #include "../kernel/printk.h"
 
 #define ADDRESS_WAIT_MS 5000            /* DHCP answers in milliseconds; past this, go on */
 
 static const struct net_options dhcp_only;
+static struct net_options configured;   /* the first interface's, from the command line */
 
 void net_start(void)
 {
@@ -26,6 +27,8 @@ void net_start(void)
         kprintf("mayfly: no network device: only 127.0.0.1 is reachable\n");
         return;
     }
+    if (net_options_read(&configured) < 0)   /* the kernel refused these at boot: not reached */
+        configured = dhcp_only;
     LOCK_TCPIP_CORE();
     struct netif *first = NULL;
     for (int i = 0; i < n; i++) {
@@ -34,7 +37,7 @@ void net_start(void)
             kprintf("mayfly: %s: no memory for its interface\n", net_get(i)->name);
             continue;
         }
-        netconfig_apply(netif, first ? &dhcp_only : &kernel_options()->net, !first);
+        netconfig_apply(netif, first ? &dhcp_only : &configured, !first);
         if (!first)
             first = netif;
     }

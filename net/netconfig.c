@@ -3,11 +3,11 @@
  * once, whether a thread waits for it or not. */
 #include "netconfig.h"
 #include "ethif.h"
+#include "options.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/tcpip.h"
 #include "../kernel/clock.h"
-#include "../kernel/options.h"
 #include "../kernel/printk.h"
 #include "../kernel/thread.h"
 #include <errno.h>
