@@ -122,6 +122,7 @@ static void names(void)
     CHECK(inet_pton(AF_INET, "10.0.2.15", &in) == 1 && in.s_addr == htonl(0x0a00020f), "inet_pton");
     CHECK(inet_pton(AF_INET, "10.0.2", &in) == 0 && inet_pton(AF_INET, "1.2.3.256", &in) == 0 &&
               inet_pton(AF_INET, "0x1.2.3.4", &in) == 0, "inet_pton refuses what is not a.b.c.d");
+    CHECK(inet_pton(AF_INET, "010.0.2.015", &in) == 1 && in.s_addr == htonl(0x0a00020f), "inet_pton reads decimal, never octal");
     errno = 0;
     CHECK(inet_pton(12345, "x", &in) < 0 && errno == EAFNOSUPPORT, "inet_pton: EAFNOSUPPORT");
     errno = 0;
