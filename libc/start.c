@@ -21,7 +21,7 @@ void app_start(int argc, char **argv, char **envp)
     fd_init();
     /* Devices are found on first use, so that a program using none pays nothing at boot; with
      * `debug` they are found now, so that the boot report lists every one. */
-    if (kernel_options()->debug)
+    if (option_given("debug"))
         devices_init();
     exit(main(argc, argv, environ));
 }
