@@ -31,7 +31,7 @@
 #include "../kernel/printk.h"
 #include <string.h>
 
-#define MAX_ACPI_DEVICES 32            /* QEMU's microvm has 8 virtio-mmio transports by default */
+#define MAX_ACPI_DEVICES 32            /* QEMU's microvm describes 24 virtio-mmio transports */
 
 static int count_blk(void)
 {
