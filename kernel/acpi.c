@@ -1,4 +1,5 @@
 #include "acpi.h"
+#include "acpi_aml.h"
 #include "page_alloc.h"
 #include "paging.h"
 #include "x86.h"
@@ -159,14 +160,13 @@ static const struct sdt *find_dsdt(const uint8_t *fadt)
     return map_table(addr);
 }
 
-const void *acpi_dsdt(uint32_t *len)
+int acpi_find_devices(const char *hid, struct acpi_resources *out, int max)
 {
     const uint8_t *fadt = acpi_find_table("FACP");
     const struct sdt *dsdt = fadt ? find_dsdt(fadt) : NULL;
-    if (!dsdt)
-        return NULL;
-    *len = dsdt->length;
-    return dsdt;
+    if (!dsdt || dsdt->length < SDT_HEADER_LEN)
+        return 0;
+    return acpi_aml_find_devices((const uint8_t *)dsdt + SDT_HEADER_LEN, dsdt->length - SDT_HEADER_LEN, hid, out, max);
 }
 
 void acpi_power_off(void)

@@ -1,5 +1,5 @@
 /* The C runtime's start: what crt0 does on a hosted system, run in the kernel's main thread. */
-#include "../drivers/devices.h"
+#include "../drivers/discovery.h"
 #include "../kernel/app.h"
 #include "../kernel/options.h"
 #include "../kernel/thread.h"

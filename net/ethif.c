@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TX_SEGS_MAX 4                   /* longer pbuf chains are copied into one buffer */
+/* a frame goes out in at most NETDEV_SEGS_MAX buffers; longer pbuf chains are copied into one */
 #define TX_FRAMES 384                   /* in the ring plus waiting in the backlog */
 #define RX_HELD_MAX 128                 /* of the device's buffers lent to the stack */
 #define TX_DRAIN_STACK (16 * 1024)      /* the drain thread only sends and frees */
@@ -32,7 +32,7 @@
 _Static_assert(PBUF_LINK_ENCAPSULATION_HLEN >= NETBUF_HEADROOM, "lwipopts.h must leave the driver its headroom");
 
 struct tx_frame {
-    struct netbuf segs[TX_SEGS_MAX];
+    struct netbuf segs[NETDEV_SEGS_MAX];
     struct pbuf *p;
     struct ethif *ei;
     struct tx_frame *next;
@@ -105,7 +105,7 @@ static int chain_fits(struct pbuf *p)
 {
     int n = 0;
     for (struct pbuf *q = p; q; q = q->next)
-        if (q->len && ++n > TX_SEGS_MAX)
+        if (q->len && ++n > NETDEV_SEGS_MAX)
             return 0;
     /* the first pbuf must have the driver's headroom in front of its payload */
     if (pbuf_add_header(p, NETBUF_HEADROOM))
