@@ -7,6 +7,10 @@
 #define GDT_TSS         0x18
 #define BOOT_STACK_SIZE 16384
 
+/* SSE control at reset: every exception masked, round to nearest (Intel SDM vol. 1 §10.2.3).
+ * The boot code loads it; each new thread starts with it. */
+#define MXCSR_DEFAULT 0x1F80
+
 /* boot_magic after the PVH entry: the hvm_start_info magic itself (Xen's arch-x86/hvm/start_info.h). */
 #define BOOT_MAGIC_PVH  0x336EC578
 #define BOOT_MAGIC_MB1  0x2BADB002

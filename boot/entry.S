@@ -177,7 +177,7 @@ long_mode:
 no_long_mode_msg:
         .asciz "mayfly: this CPU has no 64-bit long mode or no NX bit; cannot boot\r\n"
 mxcsr_default:
-        .long 0x1F80                       /* all exceptions masked, round to nearest */
+        .long MXCSR_DEFAULT
 
         .data
         .global boot_magic, boot_info_addr, boot_tsc
@@ -191,7 +191,7 @@ boot_info_addr: .long 0
 gdt:    .quad 0
         .quad 0x00AF9A000000FFFF           /* GDT_KERNEL_CODE: 64-bit, ring 0, execute/read */
         .quad 0x00CF92000000FFFF           /* GDT_KERNEL_DATA: ring 0, read/write */
-        .quad 0, 0                         /* GDT_TSS: 16-byte system descriptor, set by gdt.c */
+        .quad 0, 0                         /* GDT_TSS: 16-byte system descriptor, set by kernel/trap.c */
 gdt_end:
 gdt_pointer:
         .short gdt_end - gdt - 1

@@ -1,8 +1,7 @@
+/* The block interface: the registry of devices (a leaf) and the life of a request. */
 #include "blkdev.h"
-#include "devices.h"
 #include "../kernel/x86.h"
 #include <errno.h>
-#include <string.h>
 
 #define MAX_BLKDEVS 16
 
@@ -17,25 +16,9 @@ int blk_register(struct blkdev *d)
     return 0;
 }
 
-int blk_count(void)
+struct blkdev *blk_registered(int i)
 {
-    devices_init();
-    return ndevs;
-}
-
-struct blkdev *blk_get(int i)
-{
-    devices_init();
     return i >= 0 && i < ndevs ? devs[i] : NULL;
-}
-
-struct blkdev *blk_find(const char *name)
-{
-    devices_init();
-    for (int i = 0; i < ndevs; i++)
-        if (strcmp(devs[i]->name, name) == 0)
-            return devs[i];
-    return NULL;
 }
 
 int blk_submit(struct blkdev *d, struct blk_request *r)

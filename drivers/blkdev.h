@@ -1,6 +1,9 @@
 /* Block devices for the layers above: named (vda, vdb, ...), addressed in 512-byte sectors,
  * with blocking calls for threads and asynchronous submission for many requests in flight.
- * Devices are found the first time anything here is called. */
+ * Requests speak blocks (an operation, a sector, a count, a buffer, a completion); each driver
+ * keeps whatever its device wants on the wire. This file's registry is a leaf: discovery
+ * registers the devices drivers bring up, and nothing here calls discovery or a driver except
+ * through the submit pointer the driver gave. */
 #ifndef DRIVERS_BLKDEV_H
 #define DRIVERS_BLKDEV_H
 #include "../kernel/thread.h"
@@ -23,12 +26,6 @@ struct blk_request {
     int status;                                 /* 0, or -EIO, -ENOTSUP, ... once completed */
     int completed;
     struct waitq waiters;
-    /* the driver's, in the request so that submitting allocates nothing */
-    struct {
-        uint32_t type, reserved;
-        uint64_t sector;
-    } hdr;
-    uint8_t device_status;
 };
 
 struct blkdev {
@@ -40,8 +37,11 @@ struct blkdev {
     void *driver;
 };
 
+/* Finding devices. These are discovery's (drivers/discovery.c): the first call finds every
+ * device (devices_init), so that a program that uses none pays nothing at boot. */
 /* The device called name, or NULL. */
 struct blkdev *blk_find(const char *name);
+/* How many there are; the i-th (0 ... count - 1), or NULL. */
 int blk_count(void);
 struct blkdev *blk_get(int i);
 
@@ -57,7 +57,11 @@ int blk_read(struct blkdev *d, uint64_t sector, void *buf, uint32_t count);
 int blk_write(struct blkdev *d, uint64_t sector, const void *buf, uint32_t count);
 int blk_flush(struct blkdev *d);
 
-/* For drivers: register a device; finish a request (thread context). */
+/* For discovery: add a device a driver brought up (0, or -ENOSPC when the table is full); the
+ * i-th added so far, or NULL. Neither finds devices. */
 int blk_register(struct blkdev *d);
+struct blkdev *blk_registered(int i);
+
+/* For drivers: finish a request (thread context). */
 void blk_complete(struct blk_request *r, int status);
 #endif

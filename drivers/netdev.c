@@ -1,7 +1,6 @@
+/* The frame interface: the registry of devices (a leaf) and the calls into a driver. */
 #include "netdev.h"
-#include "devices.h"
 #include <errno.h>
-#include <string.h>
 
 #define MAX_NETDEVS 8
 
@@ -16,33 +15,18 @@ int net_register(struct netdev *d)
     return 0;
 }
 
-int net_count(void)
+struct netdev *net_registered(int i)
 {
-    devices_init();
-    return ndevs;
-}
-
-struct netdev *net_get(int i)
-{
-    devices_init();
     return i >= 0 && i < ndevs ? devs[i] : NULL;
-}
-
-struct netdev *net_find(const char *name)
-{
-    devices_init();
-    for (int i = 0; i < ndevs; i++)
-        if (strcmp(devs[i]->name, name) == 0)
-            return devs[i];
-    return NULL;
 }
 
 int net_send(struct netdev *d, struct netbuf *b)
 {
     uint32_t len = 0;
-    for (const struct netbuf *seg = b; seg; seg = seg->next)
+    int segs = 0;
+    for (const struct netbuf *seg = b; seg; seg = seg->next, segs++)
         len += seg->len;
-    if (b->len == 0 || (len > ETH_FRAME_MAX && b->gso_type == NETBUF_GSO_NONE))
+    if (b->len == 0 || segs > NETDEV_SEGS_MAX || (len > ETH_FRAME_MAX && b->gso_type == NETBUF_GSO_NONE))
         return -EINVAL;
     return d->transmit(d, b);
 }

@@ -1,10 +1,11 @@
 #include "acpi.h"
+#include "acpi_aml.h"
+#include "page_alloc.h"
 #include "paging.h"
 #include "x86.h"
 #include <string.h>
 
 #define EBDA_SEGMENT_PTR 0x40E
-#define PAGE_BYTES 4096
 #define BIOS_AREA_START 0xE0000
 #define BIOS_AREA_END 0x100000
 #define EBDA_SCAN_LEN 1024
@@ -61,8 +62,8 @@ static int checksum_ok(const void *p, uint32_t len)
  * them not mapped yet (pages that are, RAM among them, keep their rights). */
 static const void *map(uint64_t addr, uint32_t len)
 {
-    for (uint64_t page = addr & ~(uint64_t)(PAGE_BYTES - 1); page < addr + len; page += PAGE_BYTES)
-        if (!vm_is_mapped(page, 0) && vm_map(page, PAGE_BYTES, VM_READ) < 0)
+    for (uint64_t page = PAGE_ROUND_DOWN(addr); page < addr + len; page += PAGE_SIZE)
+        if (!vm_is_mapped(page, 0) && vm_map(page, PAGE_SIZE, VM_READ) < 0)
             return NULL;
     return (const void *)(uintptr_t)addr;
 }
@@ -86,10 +87,10 @@ static const struct rsdp *scan(uintptr_t start, uintptr_t end)
 /* The BIOS data area is in page 0, which stays unmapped to catch NULL: map it for one read. */
 static uint16_t read_bios_data_word(uintptr_t addr)
 {
-    if (vm_map(0, PAGE_BYTES, VM_READ) < 0)
+    if (vm_map(0, PAGE_SIZE, VM_READ) < 0)
         return 0;
     uint16_t v = *(volatile const uint16_t *)addr;
-    vm_unmap(0, PAGE_BYTES);
+    vm_unmap(0, PAGE_SIZE);
     return v;
 }
 
@@ -159,14 +160,13 @@ static const struct sdt *find_dsdt(const uint8_t *fadt)
     return map_table(addr);
 }
 
-const void *acpi_dsdt(uint32_t *len)
+int acpi_find_devices(const char *hid, struct acpi_resources *out, int max)
 {
     const uint8_t *fadt = acpi_find_table("FACP");
     const struct sdt *dsdt = fadt ? find_dsdt(fadt) : NULL;
-    if (!dsdt)
-        return NULL;
-    *len = dsdt->length;
-    return dsdt;
+    if (!dsdt || dsdt->length < SDT_HEADER_LEN)
+        return 0;
+    return acpi_aml_find_devices((const uint8_t *)dsdt + SDT_HEADER_LEN, dsdt->length - SDT_HEADER_LEN, hid, out, max);
 }
 
 void acpi_power_off(void)

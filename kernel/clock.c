@@ -18,7 +18,6 @@
 #define PIT_CMD_CH2_LOHI_MODE0 0xB0
 #define PIT_CMD_LATCH_CH2 0x80
 #define CALIBRATION_NS (2 * NSEC_PER_MSEC)   /* PIT reads are exact to ~1 us: ~0.1% here */
-#define LAPIC_COUNT_MAX 0xFFFFFFFFu
 #define LAPIC_WINDOW_NS (200 * NSEC_PER_USEC)   /* at least this long for the timer's rate */
 
 static uint64_t tsc_hz, lapic_hz;

@@ -1,6 +1,7 @@
 /* Vector allocation and the IOAPICs (82093AA datasheet §3.2; where they are: ACPI MADT §5.2.12). */
 #include "irq.h"
 #include "acpi.h"
+#include "page_alloc.h"
 #include "paging.h"
 #include "thread.h"
 #include "trap.h"
@@ -25,7 +26,6 @@
 #define REDIRECT_ACTIVE_LOW (1u << 13)
 #define MPS_POLARITY_LOW 0x3
 #define MPS_TRIGGER_LEVEL 0xC
-#define PAGE_BYTES_IOAPIC 4096
 
 struct ioapic {
     volatile uint32_t *regs;
@@ -77,7 +77,7 @@ static void ioapic_write(struct ioapic *a, uint8_t reg, uint32_t v)
 
 static void add_ioapic(uint32_t addr, uint32_t gsi_base)
 {
-    if (nioapics == MAX_IOAPICS || vm_map(addr, PAGE_BYTES_IOAPIC, VM_WRITE | VM_UNCACHED) < 0)
+    if (nioapics == MAX_IOAPICS || vm_map(addr, PAGE_SIZE, VM_WRITE | VM_UNCACHED) < 0)
         return;
     struct ioapic *a = &ioapics[nioapics++];
     a->regs = (volatile uint32_t *)(uintptr_t)addr;

@@ -23,7 +23,7 @@
 static struct boot_info boot_info;
 static char cmdline_words[BOOT_CMDLINE_MAX];
 static struct cmdline cmdline;
-static struct kernel_options options;
+static char *app_env[OPTIONS_ENV_MAX + 1];
 static char *app_argv[CMDLINE_MAX_WORDS + 2];
 
 static __attribute__((noreturn)) void bad_command_line(const char *why)
@@ -40,20 +40,21 @@ static void parse_command_line(void)
     int rc = cmdline_parse(boot_info.cmdline, cmdline_words, &cmdline);
     if (rc < 0)
         bad_command_line(rc == -E2BIG ? "too many words" : "unterminated quote or trailing backslash");
-    if (options_apply(&cmdline, &options, err, sizeof err) < 0)
+    if (options_apply(&cmdline, err, sizeof err) < 0)
         bad_command_line(err);
-    kernel_debug = options.debug;
+    kernel_debug = option_given("debug");
+    char *env;
+    for (int pos = 0, n = 0; (env = option_next("env", &pos));)
+        app_env[n++] = env;             /* at most OPTIONS_ENV_MAX: options_apply counted */
     app_argv[0] = (char *)app_name;
     for (int i = 0; i < cmdline.napp_args; i++)
         app_argv[i + 1] = cmdline.app_args[i];
 }
 
-const struct kernel_options *kernel_options(void) { return &options; }
-
 static void *main_thread(void *unused)
 {
     (void)unused;
-    app_start(cmdline.napp_args + 1, app_argv, options.env);
+    app_start(cmdline.napp_args + 1, app_argv, app_env);
 }
 
 static void report_boot(uint64_t boot_ns)

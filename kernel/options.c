@@ -1,111 +1,122 @@
+/* Kernel options: checked against every layer's keys, kept as words, handed out by key. */
 #include "options.h"
 #include "format.h"
 #include <errno.h>
 #include <string.h>
 
-#define KNOWN "debug, env=NAME=VALUE, ip=dhcp|ADDR/PREFIX, gw=ADDR, dns=ADDR"
-#define PREFIX_MAX 32
+#define KNOWN_MAX 160                   /* the list of known keys in the unknown-option message */
 
-/* A dotted quad a.b.c.d, each part 0-255 in decimal, up to end (or the string's end). */
-static int parse_ipv4(const char *s, const char *end, uint8_t out[4])
+struct word {
+    char *key, *value;                  /* value NULL: a bare word */
+};
+
+static struct word words[CMDLINE_MAX_WORDS];
+static int nwords;
+
+static int check_env(const char *key, const char *value, char *err, size_t errlen)
 {
-    if (!end)
-        end = s + strlen(s);
-    for (int part = 0; part < 4; part++) {
-        unsigned v = 0;
-        int digits = 0;
-        while (s < end && *s >= '0' && *s <= '9' && digits < 3)
-            v = v * 10 + (unsigned)(*s++ - '0'), digits++;
-        if (!digits || v > 255)
-            return -EINVAL;
-        out[part] = (uint8_t)v;
-        if (part < 3 && (s == end || *s++ != '.'))
-            return -EINVAL;
-    }
-    return s == end ? 0 : -EINVAL;
+    if (strchr(value, '=') && value[0] != '=')
+        return 0;
+    ksnprintf(err, errlen, "kernel option '%s' wants NAME=VALUE (got '%s')", key, value);
+    return -EINVAL;
 }
 
-static int apply_ip(struct net_options *n, const char *value)
+/* The kernel's own keys: "debug" prints boot details; "env=NAME=VALUE" is the app's environment. */
+static const struct option_key kernel_keys[] = {
+    { "debug", "debug", 1, 0, NULL },
+    { "env", "env=NAME=VALUE", 0, OPTIONS_ENV_MAX, check_env },
+    { NULL, NULL, 0, 0, NULL },
+};
+static const struct option_layer kernel_layer = { kernel_keys, NULL };
+
+/* The i-th layer, the kernel's first; NULL past the last. */
+static const struct option_layer *layer(int i)
 {
-    if (strcmp(value, "dhcp") == 0) {
-        n->static_ip = 0;
-        return 0;
-    }
-    const char *slash = strchr(value, '/');
-    if (!slash || parse_ipv4(value, slash, n->ip) < 0)
+    return i == 0 ? &kernel_layer : option_layers[i - 1];
+}
+
+static const struct option_key *find_key(const char *key)
+{
+    const struct option_layer *l;
+    for (int i = 0; (l = layer(i)); i++)
+        for (const struct option_key *k = l->keys; k->key; k++)
+            if (strcmp(k->key, key) == 0)
+                return k;
+    return NULL;
+}
+
+static void unknown(const char *key, char *err, size_t errlen)
+{
+    char known[KNOWN_MAX];
+    size_t len = 0;
+    const struct option_layer *l;
+    known[0] = '\0';
+    for (int i = 0; (l = layer(i)); i++)
+        for (const struct option_key *k = l->keys; k->key && len < sizeof known; k++)
+            len += (size_t)ksnprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", k->usage);
+    ksnprintf(err, errlen, "unknown kernel option '%s' (known: %s; app arguments go after '--')", key, known);
+}
+
+static int times_given(const char *key)
+{
+    int n = 0;
+    for (int i = 0; i < nwords; i++)
+        n += strcmp(words[i].key, key) == 0;
+    return n;
+}
+
+/* Judge one word against its key; it is kept (counted) only once it passed. */
+static int check_word(const struct word *w, char *err, size_t errlen)
+{
+    const struct option_key *k = find_key(w->key);
+    if (!k) {
+        unknown(w->key, err, errlen);
         return -EINVAL;
-    int prefix = 0, digits = 0;
-    for (const char *p = slash + 1; *p; p++, digits++) {
-        if (*p < '0' || *p > '9' || digits == 2)
-            return -EINVAL;
-        prefix = prefix * 10 + (*p - '0');
     }
-    if (!digits || prefix < 1 || prefix > PREFIX_MAX)
+    if (k->flag && w->value) {
+        ksnprintf(err, errlen, "kernel option '%s' takes no value (got '%s')", w->key, w->value);
         return -EINVAL;
-    n->prefix = prefix;
-    n->static_ip = 1;
+    }
+    if (k->max && times_given(w->key) == k->max) {
+        ksnprintf(err, errlen, "more than %d %s= options", k->max, w->key);
+        return -EINVAL;
+    }
+    if (k->check && k->check(w->key, w->value ? w->value : "", err, errlen) < 0)
+        return -EINVAL;
     return 0;
 }
 
-/* ip=, gw= and dns=: 1 when key is one of them (its error in err), 0 when it is not. */
-static int apply_net_option(const char *key, const char *value, struct net_options *n, char *err, size_t errlen, int *rc)
+int options_apply(const struct cmdline *cl, char *err, size_t errlen)
 {
-    *rc = 0;
-    if (strcmp(key, "ip") && strcmp(key, "gw") && strcmp(key, "dns"))
-        return 0;
-    if (!value || !*value)
-        *rc = -EINVAL;
-    else if (!strcmp(key, "ip"))
-        *rc = apply_ip(n, value);
-    else if (!strcmp(key, "gw"))
-        *rc = parse_ipv4(value, NULL, n->gw), n->has_gw = *rc == 0;
-    else if (n->ndns == OPTIONS_DNS_MAX)
-        *rc = -E2BIG;
-    else if ((*rc = parse_ipv4(value, NULL, n->dns[n->ndns])) == 0)
-        n->ndns++;
-    if (*rc == -E2BIG)
-        ksnprintf(err, errlen, "more than %d dns= options", OPTIONS_DNS_MAX);
-    else if (*rc < 0)
-        ksnprintf(err, errlen, "kernel option '%s' wants %s (got '%s')", key,
-                  !strcmp(key, "ip") ? "dhcp or ADDR/PREFIX, as in ip=10.0.2.15/24" : "an IPv4 address, as in 10.0.2.2",
-                  value ? value : "");
-    return 1;
-}
-
-int options_apply(const struct cmdline *cl, struct kernel_options *opts, char *err, size_t errlen)
-{
-    memset(opts, 0, sizeof *opts);
-    int rc;
+    nwords = 0;
     for (int i = 0; i < cl->nkernel_opts; i++) {
-        char *key, *value;
-        cmdline_split_option(cl->kernel_opts[i], &key, &value);
-        if (strcmp(key, "debug") == 0) {
-            if (value) {
-                ksnprintf(err, errlen, "kernel option 'debug' takes no value (got '%s')", value);
-                return -EINVAL;
-            }
-            opts->debug = 1;
-        } else if (strcmp(key, "env") == 0) {
-            if (!value || !strchr(value, '=') || value[0] == '=') {
-                ksnprintf(err, errlen, "kernel option 'env' wants NAME=VALUE (got '%s')", value ? value : "");
-                return -EINVAL;
-            }
-            if (opts->nenv == OPTIONS_ENV_MAX) {
-                ksnprintf(err, errlen, "more than %d env= options", OPTIONS_ENV_MAX);
-                return -EINVAL;
-            }
-            opts->env[opts->nenv++] = value;
-        } else if (apply_net_option(key, value, &opts->net, err, errlen, &rc)) {
-            if (rc < 0)
-                return -EINVAL;
-        } else {
-            ksnprintf(err, errlen, "unknown kernel option '%s' (known: " KNOWN "; app arguments go after '--')", key);
+        struct word w;
+        cmdline_split_option(cl->kernel_opts[i], &w.key, &w.value);
+        if (check_word(&w, err, errlen) < 0)
             return -EINVAL;
-        }
+        words[nwords++] = w;
     }
-    if (opts->net.has_gw && !opts->net.static_ip) {
-        ksnprintf(err, errlen, "kernel option 'gw' needs a static address (ip=ADDR/PREFIX); DHCP gives the gateway");
-        return -EINVAL;
-    }
+    const struct option_layer *l;
+    for (int i = 0; (l = layer(i)); i++)
+        if (l->check_all && l->check_all(err, errlen) < 0)
+            return -EINVAL;
     return 0;
+}
+
+int option_given(const char *key) { return times_given(key) > 0; }
+
+const char *option_value(const char *key)
+{
+    for (int i = nwords - 1; i >= 0; i--)
+        if (strcmp(words[i].key, key) == 0)
+            return words[i].value;
+    return NULL;
+}
+
+char *option_next(const char *key, int *pos)
+{
+    for (; *pos < nwords; (*pos)++)
+        if (strcmp(words[*pos].key, key) == 0 && words[*pos].value)
+            return words[(*pos)++].value;
+    return NULL;
 }

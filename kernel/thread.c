@@ -36,7 +36,6 @@ struct thread {
 extern void context_switch(uint64_t *save_rsp, uint64_t load_rsp);
 extern void thread_start(void);
 
-#define MXCSR_DEFAULT 0x1F80
 #define FPU_CW_DEFAULT 0x037F
 #define INITIAL_FRAME_WORDS 10     /* control words, r15..rbp, return address, alignment pad */
 
@@ -325,14 +324,21 @@ static int wake(struct waitq *wq, int all)
 int waitq_wake_one(struct waitq *wq) { return wake(wq, 0); }
 int waitq_wake_all(struct waitq *wq) { return wake(wq, 1); }
 
-void mutex_lock(struct mutex *m)
+int waitq_empty(const struct waitq *wq) { return !wq->head; }
+
+/* A waiter that times out just as the holder lets go takes the lock rather than fail. */
+int mutex_lock_until(struct mutex *m, uint64_t deadline)
 {
     if (m->owner == current)
         panic("thread '%s' locks a mutex it already holds", current->name);
     while (m->owner)
-        waitq_wait(&m->waiters, 0);
+        if (waitq_wait(&m->waiters, deadline) == -ETIMEDOUT && m->owner)
+            return -ETIMEDOUT;
     m->owner = current;
+    return 0;
 }
+
+void mutex_lock(struct mutex *m) { mutex_lock_until(m, 0); }
 
 int mutex_trylock(struct mutex *m)
 {
@@ -348,6 +354,7 @@ void mutex_unlock(struct mutex *m)
     waitq_wake_one(&m->waiters);
 }
 
+struct thread *mutex_owner(const struct mutex *m) { return m->owner; }
 struct thread *thread_self(void) { return current; }
 const char *thread_name(const struct thread *t) { return t->name; }
 int thread_count(void) { return nthreads; }

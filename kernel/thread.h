@@ -66,10 +66,20 @@ int waitq_wait(struct waitq *wq, uint64_t deadline);
 int waitq_wake_one(struct waitq *wq);
 int waitq_wake_all(struct waitq *wq);
 
+/* Nothing waits on wq. */
+int waitq_empty(const struct waitq *wq);
+
+/* Take m, blocking while another thread holds it. Locking a mutex the caller holds panics. */
 void mutex_lock(struct mutex *m);
+/* Take m, or give up when the monotonic clock passes deadline (ns; 0: no deadline).
+ * Returns 0 when taken, -ETIMEDOUT at the deadline (m not taken). Panics like mutex_lock. */
+int mutex_lock_until(struct mutex *m, uint64_t deadline);
 /* 0 when taken, -EBUSY when another thread holds it. */
 int mutex_trylock(struct mutex *m);
+/* Release m (the caller holds it) and make its first waiter runnable. */
 void mutex_unlock(struct mutex *m);
+/* The thread holding m, or NULL. */
+struct thread *mutex_owner(const struct mutex *m);
 
 /* How many threads exist (for tests and reports). */
 int thread_count(void);

@@ -4,8 +4,6 @@
 #include "trap.h"
 #include "x86.h"
 
-#define LAPIC_COUNT_MAX 0xFFFFFFFFull
-
 static struct timer *armed_list;    /* sorted by deadline, earliest first */
 
 /* Program the one-shot for the earliest deadline (long waits re-arm on the way). Irqs off. */
@@ -18,10 +16,10 @@ static void rearm(void)
     uint64_t now = clock_monotonic_ns();
     uint64_t wait = armed_list->deadline > now ? armed_list->deadline - now : 0;
     uint64_t ticks = clock_ns_to_lapic_ticks(wait);
-    lapic_timer_start(ticks == 0 ? 1 : ticks > LAPIC_COUNT_MAX ? (uint32_t)LAPIC_COUNT_MAX : (uint32_t)ticks);
+    lapic_timer_start(ticks == 0 ? 1 : ticks > LAPIC_COUNT_MAX ? LAPIC_COUNT_MAX : (uint32_t)ticks);
 }
 
-static void unlink(struct timer *t)
+static void armed_remove(struct timer *t)
 {
     for (struct timer **p = &armed_list; *p; p = &(*p)->next)
         if (*p == t) {
@@ -35,7 +33,7 @@ void timer_add(struct timer *t, uint64_t deadline)
 {
     int s = irq_save();
     if (t->armed)
-        unlink(t);
+        armed_remove(t);
     t->deadline = deadline;
     struct timer **p = &armed_list;
     while (*p && (*p)->deadline <= deadline)
@@ -53,7 +51,7 @@ void timer_cancel(struct timer *t)
     int s = irq_save();
     if (t->armed) {
         int was_first = armed_list == t;
-        unlink(t);
+        armed_remove(t);
         if (was_first)
             rearm();
     }

@@ -1,7 +1,10 @@
-/* inet_pton and inet_ntop (IPv4, like the stack): lwIP does the conversions, this only says
- * EAFNOSUPPORT and ENOSPC the way POSIX asks. */
+/* inet_pton and inet_ntop (IPv4, like the stack). inet_pton reads with the network's one
+ * dotted-quad parser (net/ipv4_parse.c), which takes exactly the a.b.c.d that POSIX asks for
+ * (lwIP's own also takes "1.2", hex and octal); lwIP writes addresses out. */
+#include "../net/ipv4_parse.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 
 int inet_pton(int af, const char *src, void *dst)
 {
@@ -9,22 +12,11 @@ int inet_pton(int af, const char *src, void *dst)
         errno = EAFNOSUPPORT;
         return -1;
     }
-    /* POSIX wants exactly four decimal parts; lwIP also takes "1.2" and hex, so check first */
-    int parts = 1, digits = 0;
-    for (const char *p = src; *p; p++) {
-        if (*p == '.') {
-            if (!digits)
-                return 0;
-            parts++, digits = 0;
-        } else if (*p >= '0' && *p <= '9' && digits < 3) {
-            digits++;
-        } else {
-            return 0;
-        }
-    }
-    if (parts != 4 || !digits)
+    uint8_t a[4];
+    if (ipv4_parse(src, NULL, a) < 0)
         return 0;
-    return lwip_inet_pton(af, src, dst);
+    memcpy(dst, a, sizeof a);           /* network order, as struct in_addr holds it */
+    return 1;
 }
 
 const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/select.h>
 
-#define NS_PER_MS 1000000ull
 #define STACK_POLLFDS 32
 
 static void sleep_ms(int timeout_ms)
@@ -18,7 +17,7 @@ static void sleep_ms(int timeout_ms)
     if (timeout_ms < 0)
         for (;;)                        /* nothing to wait for, forever: as Linux does */
             thread_sleep_until(UINT64_MAX);
-    thread_sleep_until(clock_monotonic_ns() + (uint64_t)timeout_ms * NS_PER_MS);
+    thread_sleep_until(clock_monotonic_ns() + (uint64_t)timeout_ms * NSEC_PER_MSEC);
 }
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)

@@ -1,5 +1,5 @@
 /* The C runtime's start: what crt0 does on a hosted system, run in the kernel's main thread. */
-#include "../drivers/devices.h"
+#include "../drivers/discovery.h"
 #include "../kernel/app.h"
 #include "../kernel/options.h"
 #include "../kernel/thread.h"
@@ -23,7 +23,7 @@ void app_start(int argc, char **argv, char **envp)
     fd_init();
     /* Devices are found on first use, so that a program using none pays nothing at boot; with
      * `debug` they are found now, so that the boot report lists every one. */
-    if (kernel_options()->debug)
+    if (option_given("debug"))
         devices_init();
     if (fs_boot)
         fs_boot();

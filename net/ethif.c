@@ -3,8 +3,10 @@
  * Transmit: a frame's pbufs become the device's buffers (the virtio-net header goes in the
  * PBUF_LINK_ENCAPSULATION_HLEN bytes lwIP leaves before the Ethernet header), referenced until
  * the device releases them. lwIP does not rewrite a segment the driver still holds
- * (tcp_output_segment_busy). When the ring is full, frames wait in a backlog that
- * completions drain; a frame only fails when the backlog is full too, as a NIC queue would.
+ * (tcp_output_segment_busy). When the ring is full, frames wait in a backlog; a frame only
+ * fails when the backlog is full too, as a NIC queue would. The backlog is sent from two places,
+ * each after net_send returns, never from inside it: the transmit path itself, and a thread per
+ * interface that the device's releases wake. A release only frees, so transmit never re-enters.
  *
  * Receive: a frame goes up in the device's own buffer, wrapped in a custom pbuf that gives it
  * back when lwIP frees it. Buffers held by the stack (unread data, reassembly) are buffers the
@@ -17,18 +19,20 @@
 #include "netif/ethernet.h"
 #include "../drivers/netdev.h"
 #include "../kernel/app.h"
+#include "../kernel/thread.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TX_SEGS_MAX 4                   /* longer pbuf chains are copied into one buffer */
+/* a frame goes out in at most NETDEV_SEGS_MAX buffers; longer pbuf chains are copied into one */
 #define TX_FRAMES 384                   /* in the ring plus waiting in the backlog */
 #define RX_HELD_MAX 128                 /* of the device's buffers lent to the stack */
+#define TX_DRAIN_STACK (16 * 1024)      /* the drain thread only sends and frees */
 
 _Static_assert(PBUF_LINK_ENCAPSULATION_HLEN >= NETBUF_HEADROOM, "lwipopts.h must leave the driver its headroom");
 
 struct tx_frame {
-    struct netbuf segs[TX_SEGS_MAX];
+    struct netbuf segs[NETDEV_SEGS_MAX];
     struct pbuf *p;
     struct ethif *ei;
     struct tx_frame *next;
@@ -45,12 +49,10 @@ struct ethif {
     struct netif netif;
     struct netdev *dev;
     struct tx_frame *tx_free, *backlog, *backlog_tail;
-    int sending;
+    struct waitq tx_room;               /* the drain thread, waiting for a release */
     struct rx_pbuf *rx_free;
     int rx_held;
 };
-
-static void tx_drain(struct ethif *ei);
 
 static void tx_put(struct ethif *ei, struct tx_frame *f)
 {
@@ -60,21 +62,21 @@ static void tx_put(struct ethif *ei, struct tx_frame *f)
     ei->tx_free = f;
 }
 
-/* The device is done with a frame (thread context: the device's service thread). */
+/* The device is done with a frame (thread context: the device's service thread, or inside
+ * net_send when the driver reclaims to make room). Only frees; frames waiting for the room
+ * are the drain thread's to send. */
 static void tx_release(struct netbuf *b)
 {
     struct tx_frame *f = b->owner;
-    tx_put(f->ei, f);
-    tx_drain(f->ei);
+    struct ethif *ei = f->ei;
+    tx_put(ei, f);
+    if (ei->backlog)
+        waitq_wake_one(&ei->tx_room);
 }
 
-/* Send the backlog in order until the ring is full. Not re-entered: a release that happens
- * inside net_send (the driver reclaims when full) leaves the draining to the loop here. */
+/* Send the backlog in order until the ring is full; core lock held. */
 static void tx_drain(struct ethif *ei)
 {
-    if (ei->sending)
-        return;
-    ei->sending = 1;
     while (ei->backlog) {
         struct tx_frame *f = ei->backlog;
         int rc = net_send(ei->dev, &f->segs[0]);
@@ -84,14 +86,26 @@ static void tx_drain(struct ethif *ei)
         if (rc < 0)
             tx_put(ei, f);              /* a broken device: the frame is lost, as on a wire */
     }
-    ei->sending = 0;
+}
+
+/* Sends what waited for room once releases made some. Between the drain and the wait no other
+ * thread runs (cooperative threads), so no release's wake-up falls in between. */
+static __attribute__((noreturn)) void *tx_drain_thread(void *arg)
+{
+    struct ethif *ei = arg;
+    for (;;) {
+        LOCK_TCPIP_CORE();
+        tx_drain(ei);
+        UNLOCK_TCPIP_CORE();
+        waitq_wait(&ei->tx_room, 0);
+    }
 }
 
 static int chain_fits(struct pbuf *p)
 {
     int n = 0;
     for (struct pbuf *q = p; q; q = q->next)
-        if (q->len && ++n > TX_SEGS_MAX)
+        if (q->len && ++n > NETDEV_SEGS_MAX)
             return 0;
     /* the first pbuf must have the driver's headroom in front of its payload */
     if (pbuf_add_header(p, NETBUF_HEADROOM))
@@ -209,6 +223,11 @@ struct netif *ethif_add(struct netdev *dev)
         ei->rx_free = &rx[i];
     }
     if (!netif_add(&ei->netif, NULL, NULL, NULL, ei, ethif_init, tcpip_input)) {
+        free(ei), free(tx), free(rx);
+        return NULL;
+    }
+    if (!thread_create("ethif-tx", tx_drain_thread, ei, TX_DRAIN_STACK)) {
+        netif_remove(&ei->netif);
         free(ei), free(tx), free(rx);
         return NULL;
     }

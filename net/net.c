@@ -5,18 +5,19 @@
 #include "netconfig.h"
 #include "lwip/tcpip.h"
 #include "../drivers/netdev.h"
-#include "../kernel/options.h"
+#include "options.h"
 #include "../kernel/printk.h"
 
 #define ADDRESS_WAIT_MS 5000            /* DHCP answers in milliseconds; past this, go on */
 
 static const struct net_options dhcp_only;
+static struct net_options configured;   /* the first interface's, from the command line */
 
-int net_start(void)
+void net_start(void)
 {
     static int started;
     if (started)
-        return 0;
+        return;
     started = 1;
     net_mem_set_budget();
     tcpip_init(NULL, NULL);
@@ -24,8 +25,10 @@ int net_start(void)
     int n = net_count();
     if (n == 0) {
         kprintf("mayfly: no network device: only 127.0.0.1 is reachable\n");
-        return 0;
+        return;
     }
+    if (net_options_read(&configured) < 0)   /* the kernel refused these at boot: not reached */
+        configured = dhcp_only;
     LOCK_TCPIP_CORE();
     struct netif *first = NULL;
     for (int i = 0; i < n; i++) {
@@ -34,12 +37,11 @@ int net_start(void)
             kprintf("mayfly: %s: no memory for its interface\n", net_get(i)->name);
             continue;
         }
-        netconfig_apply(netif, first ? &dhcp_only : &kernel_options()->net, !first);
+        netconfig_apply(netif, first ? &dhcp_only : &configured, !first);
         if (!first)
             first = netif;
     }
     if (first && !netconfig_wait(first, ADDRESS_WAIT_MS))
         kprintf("mayfly: no DHCP answer within %d ms; still asking\n", ADDRESS_WAIT_MS);
     UNLOCK_TCPIP_CORE();
-    return 0;
 }

@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 /* Start lwIP and the interfaces, once; later calls return at once. Waits (a few seconds at
- * most) for the first interface's address and prints it. Always 0: without a device or an
- * address the stack still runs (127.0.0.1, and DHCP keeps asking). */
-int net_start(void);
+ * most) for the first interface's address and prints it. Nothing to fail: without a device
+ * or an address the stack still runs (127.0.0.1, and DHCP keeps asking). */
+void net_start(void);
 
 /* lwIP's memory budget (net/mem_budget.c). */
 void net_mem_set_budget(void);

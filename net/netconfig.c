@@ -3,17 +3,15 @@
  * once, whether a thread waits for it or not. */
 #include "netconfig.h"
 #include "ethif.h"
+#include "options.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/tcpip.h"
 #include "../kernel/clock.h"
-#include "../kernel/options.h"
 #include "../kernel/printk.h"
 #include "../kernel/thread.h"
 #include <errno.h>
 #include <stdint.h>
-
-#define NS_PER_MS 1000000ull
 
 static struct waitq addressed;
 static const struct net_options *options;
@@ -91,7 +89,7 @@ void netconfig_apply(struct netif *netif, const struct net_options *o, int prima
 
 int netconfig_wait(struct netif *netif, unsigned timeout_ms)
 {
-    uint64_t deadline = clock_monotonic_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+    uint64_t deadline = clock_monotonic_ns() + (uint64_t)timeout_ms * NSEC_PER_MSEC;
     while (ip4_addr_isany_val(*netif_ip4_addr(netif))) {
         UNLOCK_TCPIP_CORE();
         int rc = waitq_wait(&addressed, deadline);

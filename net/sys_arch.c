@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define NS_PER_MS 1000000ull
 #define MBOX_MIN_SLOTS 16
 
 struct sys_sem {
@@ -36,7 +35,7 @@ struct sys_mbox {
 
 void sys_init(void) {}
 
-u32_t sys_now(void) { return (u32_t)(clock_monotonic_ns() / NS_PER_MS); }
+u32_t sys_now(void) { return (u32_t)(clock_monotonic_ns() / NSEC_PER_MSEC); }
 
 sys_prot_t sys_arch_protect(void) { return irq_save(); }
 void sys_arch_unprotect(sys_prot_t on) { irq_restore(on); }
@@ -44,12 +43,12 @@ void sys_arch_unprotect(sys_prot_t on) { irq_restore(on); }
 /* A deadline for a wait of timeout_ms (0: none), and the milliseconds a wait took. */
 static uint64_t deadline_after(u32_t timeout_ms)
 {
-    return timeout_ms ? clock_monotonic_ns() + (uint64_t)timeout_ms * NS_PER_MS : 0;
+    return timeout_ms ? clock_monotonic_ns() + (uint64_t)timeout_ms * NSEC_PER_MSEC : 0;
 }
 
 static u32_t ms_since(uint64_t start)
 {
-    u32_t ms = (u32_t)((clock_monotonic_ns() - start) / NS_PER_MS);
+    u32_t ms = (u32_t)((clock_monotonic_ns() - start) / NSEC_PER_MSEC);
     return ms == SYS_ARCH_TIMEOUT ? ms - 1 : ms;
 }
 

@@ -1,4 +1,5 @@
-/* What every virtio driver does the same way, whatever the transport. */
+/* What every virtio driver does the same way, whatever the transport: the library of virtio.h.
+ * Nothing here calls a driver. */
 #include "virtio.h"
 #include "../../kernel/fence.h"
 #include "../../kernel/memory.h"
@@ -8,15 +9,10 @@
 #include <errno.h>
 #include <string.h>
 
-#define MAX_DEVICES 16
-
-static struct virtio_device devices[MAX_DEVICES];
-static int ndevices, nblk, nnet;
-
 void virtio_fail(struct virtio_device *dev, const char *why)
 {
     kprintf("mayfly: %s (virtio %s at %s): %s; device disabled\n", dev->name[0] ? dev->name : "virtio",
-            dev->t->kind, dev->where, why);
+            dev->kind, dev->where, why);
     dev->t->set_status(dev, dev->t->status(dev) | VIRTIO_STATUS_FAILED);
 }
 
@@ -28,7 +24,7 @@ int virtio_negotiate(struct virtio_device *dev, uint64_t wanted, uint64_t requir
         ;
     t->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);               /* 2 */
     t->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);   /* 3 */
-    if (t->modern)
+    if (dev->modern)
         required |= VIRTIO_F_VERSION_1;
     else
         required &= ~VIRTIO_F_VERSION_1, wanted &= ~VIRTIO_F_VERSION_1;
@@ -42,16 +38,21 @@ int virtio_negotiate(struct virtio_device *dev, uint64_t wanted, uint64_t requir
     }
     dev->features = offered & (wanted | required);
     t->set_driver_features(dev, dev->features);
-    if (t->irq_setup(dev) < 0) {          /* before the queues: they are told their MSI-X vector */
-        virtio_fail(dev, "no interrupt could be set up");
-        return -ENODEV;
-    }
-    if (t->modern) {                                             /* 5, 6: legacy has no FEATURES_OK */
+    if (dev->modern) {                                           /* 5, 6: legacy has no FEATURES_OK */
         t->set_status(dev, t->status(dev) | VIRTIO_STATUS_FEATURES_OK);
         if (!(t->status(dev) & VIRTIO_STATUS_FEATURES_OK)) {
             virtio_fail(dev, "refused the features we chose");
             return -ENODEV;
         }
+    }
+    return 0;
+}
+
+int virtio_route_interrupt(struct virtio_device *dev)
+{
+    if (dev->t->irq_setup(dev) < 0) {
+        virtio_fail(dev, "no interrupt could be set up");
+        return -ENODEV;
     }
     return 0;
 }
@@ -81,12 +82,16 @@ int virtio_setup_queue(struct virtio_device *dev, struct virtq *vq, uint16_t ind
     return rc;
 }
 
-int virtio_start(struct virtio_device *dev)
+void virtio_start(struct virtio_device *dev)
 {
     dev->t->set_status(dev, dev->t->status(dev) | VIRTIO_STATUS_DRIVER_OK);
-    kdebug("mayfly: %s: virtio %s at %s, features 0x%lx%s\n", dev->name, dev->t->kind, dev->where,
+    kdebug("mayfly: %s: virtio %s at %s, features 0x%lx%s\n", dev->name, dev->kind, dev->where,
            (unsigned long)dev->features, dev->msix ? ", MSI-X" : "");
-    return 0;
+}
+
+void virtio_config_read(struct virtio_device *dev, unsigned off, void *buf, unsigned len)
+{
+    dev->t->config_read(dev, off, buf, len);
 }
 
 void virtio_kick(struct virtio_device *dev, struct virtq *vq)
@@ -108,27 +113,4 @@ void virtio_wait_interrupt(struct virtio_device *dev)
         waitq_wait(&dev->irq_wait, 0);
     dev->irq_pending = 0;
     irq_restore(s);
-}
-
-void virtio_attach(struct virtio_device *found)
-{
-    if (ndevices == MAX_DEVICES)
-        return;
-    struct virtio_device *dev = &devices[ndevices];
-    *dev = *found;
-    int rc;
-    if (dev->id == VIRTIO_ID_BLOCK) {
-        ksnprintf(dev->name, sizeof dev->name, "vd%c", 'a' + nblk);
-        if ((rc = virtio_blk_probe(dev)) == 0)
-            nblk++;
-    } else if (dev->id == VIRTIO_ID_NET) {
-        ksnprintf(dev->name, sizeof dev->name, "net%d", nnet);
-        if ((rc = virtio_net_probe(dev)) == 0)
-            nnet++;
-    } else {
-        kdebug("mayfly: virtio device type %u at %s: no driver\n", dev->id, dev->where);
-        return;
-    }
-    if (rc == 0)
-        ndevices++;
 }

@@ -1,12 +1,15 @@
 /* virtio-blk (virtio 1.2 §5.2): one request queue; a request is a header, the data (split at
- * the device's size_max), and a status byte the device writes. Interrupts only wake the
- * device's service thread, which finishes completed requests in thread context. */
-#include "virtio.h"
-#include "../blkdev.h"
+ * the device's size_max), and a status byte the device writes (§5.2.6). The header and status
+ * live in the driver's own slots, one per request in flight, so that the block interface knows
+ * nothing of them and submitting allocates nothing. Interrupts only wake the device's service
+ * thread, which finishes completed requests in thread context. */
+#include "virtio_blk.h"
+#include "../../kernel/memory.h"
 #include "../../kernel/format.h"
 #include "../../kernel/printk.h"
 #include "../../kernel/x86.h"
 #include <errno.h>
+#include <string.h>
 
 #define VIRTIO_BLK_F_SIZE_MAX (1ull << 1)
 #define VIRTIO_BLK_F_SEG_MAX (1ull << 2)
@@ -27,13 +30,25 @@
 #define MAX_SEGMENTS 64
 #define MAX_DISKS 8
 
+/* What the device reads before the data and writes after it (§5.2.6), for one request. */
+struct slot {
+    struct {
+        uint32_t type, reserved;
+        uint64_t sector;
+    } hdr;
+    uint8_t status;
+    struct blk_request *req;
+    struct slot *next_free;
+};
+
 struct vblk {
     struct blkdev blk;
     struct virtio_device *dev;
     struct virtq vq;
-    struct waitq space_wait;
+    struct waitq space_wait;           /* for a free slot and room in the ring */
     int broken;
     uint32_t size_max, seg_max;
+    struct slot *slots, *free_slots;   /* as many as the ring has entries: never the shortage */
 };
 
 static struct vblk disks[MAX_DISKS];
@@ -44,39 +59,61 @@ static int segments_for(struct vblk *vb, uint32_t bytes)
     return vb->size_max ? (int)((bytes + vb->size_max - 1) / vb->size_max) : 1;
 }
 
-static int submit(struct blkdev *b, struct blk_request *r)
+static void put_slot(struct vblk *vb, struct slot *sl)
 {
-    struct vblk *vb = b->driver;
-    if (vb->broken)
-        return -EIO;
-    if (r->op == BLK_FLUSH && !b->can_flush) {
-        blk_complete(r, 0);             /* without VIRTIO_BLK_F_FLUSH writes are already stable */
-        return 0;
-    }
-    struct vq_buf bufs[MAX_SEGMENTS + 2];
+    sl->req = NULL;
+    sl->next_free = vb->free_slots;
+    vb->free_slots = sl;
+}
+
+/* The pieces of r's request: header, data (at most size_max each), status. Returns how many,
+ * or -EINVAL when it takes more than the device does in one request. */
+static int pieces(struct vblk *vb, struct slot *sl, struct blk_request *r, struct vq_buf *bufs)
+{
     int n = 0;
-    r->hdr.type = r->op == BLK_READ ? T_IN : r->op == BLK_WRITE ? T_OUT : T_FLUSH;
-    r->hdr.reserved = 0;
-    r->hdr.sector = r->op == BLK_FLUSH ? 0 : r->sector;
-    r->device_status = STATUS_UNSET;
-    bufs[n++] = (struct vq_buf){ &r->hdr, sizeof r->hdr, 0 };
+    bufs[n++] = (struct vq_buf){ &sl->hdr, sizeof sl->hdr, 0 };
     if (r->op != BLK_FLUSH) {
         uint32_t bytes = r->count * BLK_SECTOR;
         int segs = segments_for(vb, bytes);
         if (segs > MAX_SEGMENTS || (vb->seg_max && (uint32_t)segs > vb->seg_max))
-            return -EINVAL;             /* larger than the device takes in one request */
+            return -EINVAL;
         for (uint32_t off = 0; off < bytes;) {
             uint32_t len = vb->size_max && bytes - off > vb->size_max ? vb->size_max : bytes - off;
             bufs[n++] = (struct vq_buf){ (char *)r->buf + off, len, r->op == BLK_READ };
             off += len;
         }
     }
-    bufs[n++] = (struct vq_buf){ &r->device_status, 1, 1 };
-    int rc;
-    while ((rc = vq_add(&vb->vq, bufs, n, r)) == -ENOSPC)     /* the ring is full: wait for room */
+    bufs[n++] = (struct vq_buf){ &sl->status, 1, 1 };
+    return n;
+}
+
+static int submit(struct blkdev *b, struct blk_request *r)
+{
+    struct vblk *vb = b->driver;
+    if (r->op == BLK_FLUSH && !b->can_flush && !vb->broken) {
+        blk_complete(r, 0);             /* without VIRTIO_BLK_F_FLUSH writes are already stable */
+        return 0;
+    }
+    while (!vb->broken && !vb->free_slots)
         waitq_wait(&vb->space_wait, 0);
-    if (rc < 0)
+    if (vb->broken)
+        return -EIO;
+    struct slot *sl = vb->free_slots;
+    vb->free_slots = sl->next_free;
+    sl->req = r;
+    sl->hdr.type = r->op == BLK_READ ? T_IN : r->op == BLK_WRITE ? T_OUT : T_FLUSH;
+    sl->hdr.reserved = 0;
+    sl->hdr.sector = r->op == BLK_FLUSH ? 0 : r->sector;
+    sl->status = STATUS_UNSET;
+    struct vq_buf bufs[MAX_SEGMENTS + 2];
+    int n = pieces(vb, sl, r, bufs), rc = n;
+    if (n > 0)
+        while ((rc = vq_add(&vb->vq, bufs, n, sl)) == -ENOSPC)   /* the ring is full: wait for room */
+            waitq_wait(&vb->space_wait, 0);
+    if (rc < 0) {
+        put_slot(vb, sl);
         return rc;
+    }
     virtio_kick(vb->dev, &vb->vq);
     return 0;
 }
@@ -88,8 +125,11 @@ static void give_up(struct vblk *vb)
     virtio_fail(vb->dev, vb->vq.error);
     for (uint16_t i = 0; i < vb->vq.size; i++)
         if (vb->vq.slots[i].in_flight) {
+            struct slot *sl = vb->vq.slots[i].cookie;
+            struct blk_request *r = sl->req;
             vb->vq.slots[i].in_flight = 0;
-            blk_complete(vb->vq.slots[i].cookie, -EIO);
+            put_slot(vb, sl);
+            blk_complete(r, -EIO);
         }
     waitq_wake_all(&vb->space_wait);
 }
@@ -102,10 +142,12 @@ static void *service(void *arg)
         uint32_t len;
         int rc;
         while ((rc = vq_pop(&vb->vq, &cookie, &len)) == 1) {
-            struct blk_request *r = cookie;
-            int ok = r->device_status == S_OK;
-            blk_complete(r, ok ? 0 : r->device_status == S_UNSUPP ? -ENOTSUP : -EIO);
+            struct slot *sl = cookie;
+            struct blk_request *r = sl->req;
+            int status = sl->status == S_OK ? 0 : sl->status == S_UNSUPP ? -ENOTSUP : -EIO;
+            put_slot(vb, sl);
             waitq_wake_one(&vb->space_wait);
+            blk_complete(r, status);
         }
         if (rc < 0) {
             give_up(vb);
@@ -117,27 +159,38 @@ static void *service(void *arg)
     }
 }
 
-int virtio_blk_probe(struct virtio_device *dev)
+/* One slot per ring entry, all free. */
+static int make_slots(struct vblk *vb)
+{
+    size_t pages = PAGE_ROUND_UP(vb->vq.size * sizeof(struct slot)) / PAGE_SIZE;
+    if (!(vb->slots = page_alloc(pages)))
+        return -ENOMEM;
+    memset(vb->slots, 0, pages * PAGE_SIZE);
+    for (uint16_t i = vb->vq.size; i-- > 0;)
+        put_slot(vb, &vb->slots[i]);
+    return 0;
+}
+
+int virtio_blk_attach(struct virtio_device *dev, struct blkdev **out)
 {
     if (ndisks == MAX_DISKS)
         return -ENOSPC;
     struct vblk *vb = &disks[ndisks];
     vb->dev = dev;
-    dev->driver = vb;
     uint64_t wanted = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE |
                       VIRTIO_BLK_F_FLUSH | VIRTIO_F_INDIRECT_DESC | VIRTIO_F_EVENT_IDX;
     int rc = virtio_negotiate(dev, wanted, 0);
-    if (rc < 0)
+    if (rc < 0 || (rc = virtio_route_interrupt(dev)) < 0)
         return rc;
     struct blkdev *b = &vb->blk;
-    dev->t->config_read(dev, CONFIG_CAPACITY, &b->sectors, sizeof b->sectors);
+    virtio_config_read(dev, CONFIG_CAPACITY, &b->sectors, sizeof b->sectors);
     b->block_size = BLK_SECTOR;
     if (dev->features & VIRTIO_BLK_F_BLK_SIZE)
-        dev->t->config_read(dev, CONFIG_BLK_SIZE, &b->block_size, sizeof b->block_size);
+        virtio_config_read(dev, CONFIG_BLK_SIZE, &b->block_size, sizeof b->block_size);
     if (dev->features & VIRTIO_BLK_F_SIZE_MAX)
-        dev->t->config_read(dev, CONFIG_SIZE_MAX, &vb->size_max, sizeof vb->size_max);
+        virtio_config_read(dev, CONFIG_SIZE_MAX, &vb->size_max, sizeof vb->size_max);
     if (dev->features & VIRTIO_BLK_F_SEG_MAX)
-        dev->t->config_read(dev, CONFIG_SEG_MAX, &vb->seg_max, sizeof vb->seg_max);
+        virtio_config_read(dev, CONFIG_SEG_MAX, &vb->seg_max, sizeof vb->seg_max);
     b->read_only = (dev->features & VIRTIO_BLK_F_RO) != 0;
     b->can_flush = (dev->features & VIRTIO_BLK_F_FLUSH) != 0;
     rc = virtio_setup_queue(dev, &vb->vq, 0, QUEUE_MAX, MAX_SEGMENTS + 2);
@@ -145,17 +198,17 @@ int virtio_blk_probe(struct virtio_device *dev)
         virtio_fail(dev, "its request queue could not be set up");
         return rc;
     }
-    if (!thread_create(dev->name, service, vb, 0)) {
-        virtio_fail(dev, "no memory for its service thread");
+    if (make_slots(vb) < 0 || !thread_create(dev->name, service, vb, 0)) {
+        virtio_fail(dev, "no memory for its requests or its service thread");
         return -ENOMEM;
     }
     virtio_start(dev);
     ksnprintf(b->name, sizeof b->name, "%s", dev->name);
     b->submit = submit;
     b->driver = vb;
-    blk_register(b);
     ndisks++;
     kdebug("mayfly: %s: %lu sectors (%lu MiB)%s\n", b->name, (unsigned long)b->sectors,
            (unsigned long)(b->sectors / 2048), b->read_only ? ", read-only" : "");
+    *out = b;
     return 0;
 }

@@ -1,15 +1,13 @@
 /* virtio over MMIO (virtio 1.2 §4.2): version 2, and version 1 (legacy, §4.2.4), which QEMU's
- * virtio-mmio offers unless told force-legacy=false. Devices are found in the ACPI DSDT as
- * LNRO0005 devices, whose _CRS holds a Memory32Fixed and an Extended Interrupt descriptor
- * (ACPI 6.4 §6.4.3.4, §6.4.3.6): that is how QEMU's -M microvm describes them. */
-#include "virtio.h"
-#include "../../kernel/acpi.h"
+ * virtio-mmio offers unless told force-legacy=false. One transport; the version, read from the
+ * device, decides the few places they differ. */
+#include "virtio_mmio.h"
 #include "../../kernel/format.h"
 #include "../../kernel/irq.h"
+#include "../../kernel/page_alloc.h"
 #include "../../kernel/paging.h"
 #include <errno.h>
-#include <string.h>
-
+#include <stddef.h>
 #define MAGIC 0x000
 #define VERSION 0x004
 #define DEVICE_ID 0x008
@@ -35,16 +33,25 @@
 #define CONFIG 0x100
 #define MMIO_MAGIC 0x74726976          /* "virt" */
 #define MMIO_SIZE 0x200
-#define PAGE_BYTES 4096
 #define PFN_SHIFT 12
-#define ACPI_HID "LNRO0005"
-#define RES_MEMORY32_FIXED 0x86
-#define RES_EXTENDED_IRQ 0x89
-#define RES_IRQ_EDGE (1 << 1)
-#define RES_IRQ_ACTIVE_LOW (1 << 2)
-#define RES_SEARCH 96                  /* the descriptors follow the _HID within this many bytes */
+#define VERSION_LEGACY 1
+#define VERSION_MODERN 2
+#define MAX_DEVICES 16
 
-static volatile uint32_t *reg(struct virtio_device *d, unsigned off) { return (volatile uint32_t *)(d->mmio + off); }
+struct mmio {
+    struct virtio_device dev;
+    volatile uint8_t *base;
+    uint32_t version;                  /* VERSION_LEGACY or VERSION_MODERN */
+    uint32_t gsi;
+    int level;
+};
+
+static struct mmio devices[MAX_DEVICES];
+static int ndevices;
+
+static struct mmio *mmio(struct virtio_device *d) { return (struct mmio *)((char *)d - offsetof(struct mmio, dev)); }
+
+static volatile uint32_t *reg(struct virtio_device *d, unsigned off) { return (volatile uint32_t *)(mmio(d)->base + off); }
 
 static uint64_t mmio_device_features(struct virtio_device *d)
 {
@@ -82,8 +89,8 @@ static int mmio_queue_enable(struct virtio_device *d, struct virtq *vq)
 {
     *reg(d, QUEUE_SEL) = vq->index;
     *reg(d, QUEUE_NUM) = vq->size;
-    if (!d->t->modern) {               /* version 1: one block at a page-numbered address */
-        *reg(d, GUEST_PAGE_SIZE) = PAGE_BYTES;
+    if (mmio(d)->version == VERSION_LEGACY) {   /* one block at a page-numbered address (§4.2.4) */
+        *reg(d, GUEST_PAGE_SIZE) = PAGE_SIZE;
         *reg(d, QUEUE_ALIGN) = VQ_ALIGN;
         *reg(d, QUEUE_PFN) = (uint32_t)((uintptr_t)vq->desc >> PFN_SHIFT);
         return 0;
@@ -97,14 +104,17 @@ static int mmio_queue_enable(struct virtio_device *d, struct virtq *vq)
 
 static void mmio_notify(struct virtio_device *d, uint16_t index) { *reg(d, QUEUE_NOTIFY) = index; }
 
+/* Version 2 has a generation counter to read against (§4.2.2); version 1 has none. */
 static void mmio_config_read(struct virtio_device *d, unsigned off, void *buf, unsigned len)
 {
+    struct mmio *m = mmio(d);
+    int counted = m->version == VERSION_MODERN;
     uint32_t gen;
     do {
-        gen = d->t->modern ? *reg(d, CONFIG_GENERATION) : 0;
+        gen = counted ? *reg(d, CONFIG_GENERATION) : 0;
         for (unsigned i = 0; i < len; i++)
-            ((uint8_t *)buf)[i] = d->mmio[CONFIG + off + i];
-    } while (d->t->modern && gen != *reg(d, CONFIG_GENERATION));
+            ((uint8_t *)buf)[i] = m->base[CONFIG + off + i];
+    } while (counted && gen != *reg(d, CONFIG_GENERATION));
 }
 
 static void mmio_interrupt(void *p)
@@ -119,67 +129,36 @@ static void mmio_interrupt(void *p)
 
 static int mmio_irq_setup(struct virtio_device *d)
 {
-    return irq_attach_gsi(d->gsi, d->gsi_level, 0, mmio_interrupt, d);
+    return irq_attach_gsi(mmio(d)->gsi, mmio(d)->level, 0, mmio_interrupt, d);
 }
 
-#define MMIO_TRANSPORT(name_, kind_, modern_)                                 \
-    const struct virtio_transport name_ = {                                   \
-        .kind = kind_,                                                        \
-        .modern = modern_,                                                    \
-        .device_features = mmio_device_features,                              \
-        .set_driver_features = mmio_set_driver_features,                      \
-        .status = mmio_status,                                                \
-        .set_status = mmio_set_status,                                        \
-        .queue_max = mmio_queue_max,                                          \
-        .queue_enable = mmio_queue_enable,                                    \
-        .notify = mmio_notify,                                                \
-        .config_read = mmio_config_read,                                      \
-        .irq_setup = mmio_irq_setup,                                          \
-    }
-MMIO_TRANSPORT(virtio_mmio, "mmio", 1);
-static MMIO_TRANSPORT(virtio_mmio_v1, "mmio-legacy", 0);
+static const struct virtio_transport transport = {
+    .device_features = mmio_device_features,
+    .set_driver_features = mmio_set_driver_features,
+    .status = mmio_status,
+    .set_status = mmio_set_status,
+    .queue_max = mmio_queue_max,
+    .queue_enable = mmio_queue_enable,
+    .notify = mmio_notify,
+    .config_read = mmio_config_read,
+    .irq_setup = mmio_irq_setup,
+};
 
-/* A transport at base with interrupt gsi: attach it if a device sits behind it. */
-static void try_transport(uint32_t base, uint32_t gsi, int level)
+struct virtio_device *virtio_mmio_open(uint64_t base, uint64_t size, uint32_t gsi, int level)
 {
-    if (vm_map(base, MMIO_SIZE, VM_WRITE | VM_UNCACHED) < 0)
-        return;
-    struct virtio_device d = { .mmio = (volatile uint8_t *)(uintptr_t)base, .gsi = gsi, .gsi_level = level };
-    uint32_t version = *reg(&d, VERSION);
-    if (*reg(&d, MAGIC) != MMIO_MAGIC || (version != 1 && version != 2) || *reg(&d, DEVICE_ID) == 0)
-        return;                        /* no device plugged into this transport */
-    d.t = version == 2 ? &virtio_mmio : &virtio_mmio_v1;
-    d.id = (uint16_t)*reg(&d, DEVICE_ID);
-    ksnprintf(d.where, sizeof d.where, "mmio 0x%x irq %u", base, gsi);
-    virtio_attach(&d);
-}
-
-void virtio_mmio_probe(void)
-{
-    uint32_t len;
-    const uint8_t *dsdt = acpi_dsdt(&len);
-    if (!dsdt)
-        return;
-    for (uint32_t i = 0; i + sizeof ACPI_HID <= len; i++) {
-        if (memcmp(dsdt + i, ACPI_HID, sizeof ACPI_HID - 1) != 0)
-            continue;
-        uint32_t base = 0, gsi = 0, end = i + RES_SEARCH < len ? i + RES_SEARCH : len;
-        int have_irq = 0, level = 1;
-        for (uint32_t j = i; j + 12 <= end; j++) {
-            const uint8_t *r = dsdt + j;
-            if (!base && r[0] == RES_MEMORY32_FIXED && r[1] == 9 && r[2] == 0) {
-                uint32_t size;
-                memcpy(&base, r + 4, 4);
-                memcpy(&size, r + 8, 4);
-                if (size < MMIO_SIZE)
-                    base = 0;
-            } else if (base && !have_irq && r[0] == RES_EXTENDED_IRQ && r[4] >= 1) {
-                memcpy(&gsi, r + 5, 4);
-                level = !(r[3] & RES_IRQ_EDGE);
-                have_irq = 1;
-            }
-        }
-        if (base && have_irq)
-            try_transport(base, gsi, level);
-    }
+    if (size < MMIO_SIZE || ndevices == MAX_DEVICES || vm_map(base, MMIO_SIZE, VM_WRITE | VM_UNCACHED) < 0)
+        return NULL;
+    struct mmio *m = &devices[ndevices];
+    *m = (struct mmio){ .base = (volatile uint8_t *)(uintptr_t)base, .gsi = gsi, .level = level };
+    m->dev.t = &transport;
+    uint32_t version = *reg(&m->dev, VERSION), id = *reg(&m->dev, DEVICE_ID);
+    if (*reg(&m->dev, MAGIC) != MMIO_MAGIC || (version != VERSION_LEGACY && version != VERSION_MODERN) || id == 0)
+        return NULL;                   /* no device plugged into this transport (§4.2.3.1.1) */
+    ndevices++;
+    m->version = version;
+    m->dev.id = (uint16_t)id;
+    m->dev.modern = version == VERSION_MODERN;
+    m->dev.kind = m->dev.modern ? "mmio" : "mmio-legacy";
+    ksnprintf(m->dev.where, sizeof m->dev.where, "mmio 0x%lx irq %u", (unsigned long)base, gsi);
+    return &m->dev;
 }

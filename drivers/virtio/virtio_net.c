@@ -1,9 +1,8 @@
 /* virtio-net (virtio 1.2 §5.1): receive queue 0 kept full of buffers that frames arrive in and
  * go up in, uncopied; transmit queue 1 takes each frame as one buffer, the virtio header
  * written into the frame's headroom. One service thread finishes both queues' work. */
-#include "virtio.h"
+#include "virtio_net.h"
 #include "../checksum.h"
-#include "../netdev.h"
 #include "../../kernel/format.h"
 #include "../../kernel/memory.h"
 #include "../../kernel/printk.h"
@@ -24,6 +23,9 @@
 #define STATUS_LINK_UP 1
 #define HDR_F_NEEDS_CSUM 1
 #define HDR_F_DATA_VALID 2
+#define HDR_GSO_NONE 0                 /* §5.1.6: gso_type */
+#define HDR_GSO_TCPV4 1
+#define HDR_GSO_TCPV6 4
 #define HDR_LEN_MODERN 12              /* with num_buffers: VERSION_1 or MRG_RXBUF */
 #define HDR_LEN_LEGACY 10
 #define HDR_NUM_BUFFERS 10
@@ -33,9 +35,8 @@
 #define RX_BUF_SIZE 2048               /* a whole frame and its header fit: no chains without LRO */
 #define MAX_NICS 4
 #define ETH_MTU 1500
-#define TX_SEGS_MAX 8                  /* buffers in one transmitted frame */
 
-struct virtio_net_hdr {
+struct virtio_net_hdr {                /* §5.1.6 */
     uint8_t flags, gso_type;
     uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
 };
@@ -93,6 +94,20 @@ static void reclaim_tx(struct vnet *vn)
         fail(vn, &vn->txq);
 }
 
+/* netdev's segmentation kinds in virtio-net's numbers. */
+static uint8_t hdr_gso(enum netbuf_gso gso)
+{
+    switch (gso) {
+    case NETBUF_GSO_TCPV4:
+        return HDR_GSO_TCPV4;
+    case NETBUF_GSO_TCPV6:
+        return HDR_GSO_TCPV6;
+    case NETBUF_GSO_NONE:
+        break;
+    }
+    return HDR_GSO_NONE;
+}
+
 static int transmit(struct netdev *net, struct netbuf *b)
 {
     struct vnet *vn = net->driver;
@@ -106,15 +121,15 @@ static int transmit(struct netdev *net, struct netbuf *b)
         h->csum_offset = b->csum_offset;
     }
     if (b->gso_type != NETBUF_GSO_NONE) {
-        h->gso_type = b->gso_type;
+        h->gso_type = hdr_gso(b->gso_type);
         h->gso_size = b->gso_size;
         h->hdr_len = b->hdr_len;
     }
     /* the header and the first buffer are one descriptor; each further buffer one more */
-    struct vq_buf bufs[TX_SEGS_MAX];
+    struct vq_buf bufs[NETDEV_SEGS_MAX];
     int n = 0;
     for (struct netbuf *seg = b; seg; seg = seg->next, n++) {
-        if (n == TX_SEGS_MAX)
+        if (n == NETDEV_SEGS_MAX)
             return -EINVAL;
         bufs[n] = (struct vq_buf){ seg->data, seg->len, 0 };
     }
@@ -191,7 +206,7 @@ static void read_link(struct vnet *vn)
 {
     uint16_t status = STATUS_LINK_UP;
     if (vn->dev->features & VIRTIO_NET_F_STATUS)
-        vn->dev->t->config_read(vn->dev, CONFIG_STATUS, &status, sizeof status);
+        virtio_config_read(vn->dev, CONFIG_STATUS, &status, sizeof status);
     vn->net.link_up = status & STATUS_LINK_UP;
 }
 
@@ -209,17 +224,16 @@ static void *service(void *arg)
     return NULL;
 }
 
-int virtio_net_probe(struct virtio_device *dev)
+int virtio_net_attach(struct virtio_device *dev, struct netdev **out)
 {
     if (nnics == MAX_NICS)
         return -ENOSPC;
     struct vnet *vn = &nics[nnics];
     vn->dev = dev;
-    dev->driver = vn;
     uint64_t wanted = VIRTIO_NET_F_CSUM | VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_MAC | VIRTIO_NET_F_HOST_TSO4 |
                       VIRTIO_NET_F_HOST_TSO6 | VIRTIO_NET_F_MRG_RXBUF | VIRTIO_NET_F_STATUS | VIRTIO_F_EVENT_IDX;
     int rc = virtio_negotiate(dev, wanted, VIRTIO_NET_F_MAC);
-    if (rc < 0)
+    if (rc < 0 || (rc = virtio_route_interrupt(dev)) < 0)
         return rc;
     uint64_t f = dev->features;
     vn->hdr_len = (f & (VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MRG_RXBUF)) ? HDR_LEN_MODERN : HDR_LEN_LEGACY;
@@ -242,7 +256,7 @@ int virtio_net_probe(struct virtio_device *dev)
 
     struct netdev *net = &vn->net;
     ksnprintf(net->name, sizeof net->name, "%s", dev->name);
-    dev->t->config_read(dev, CONFIG_MAC, net->mac, sizeof net->mac);
+    virtio_config_read(dev, CONFIG_MAC, net->mac, sizeof net->mac);
     net->mtu = ETH_MTU;
     net->features = ((f & VIRTIO_NET_F_CSUM) ? NETDEV_TX_CSUM : 0) | ((f & VIRTIO_NET_F_GUEST_CSUM) ? NETDEV_RX_CSUM : 0) |
                     ((f & VIRTIO_NET_F_CSUM) && (f & VIRTIO_NET_F_HOST_TSO4) ? NETDEV_TSO4 : 0) |
@@ -253,10 +267,10 @@ int virtio_net_probe(struct virtio_device *dev)
     read_link(vn);
     virtio_start(dev);
     virtio_kick(dev, &vn->rxq);
-    net_register(net);
     nnics++;
     kdebug("mayfly: %s: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, offloads 0x%x\n", net->name, net->mac[0],
            net->mac[1], net->mac[2], net->mac[3], net->mac[4], net->mac[5], net->link_up ? "up" : "down",
            net->features);
+    *out = net;
     return 0;
 }

@@ -1,6 +1,5 @@
 /* The legacy virtio PCI transport: registers in I/O BAR 0 (virtio 1.2 §4.1.4.8), for
  * transitional devices that lack the modern capabilities (QEMU's disable-modern=on). */
-#include "virtio.h"
 #include "virtio_pci.h"
 #include "../../kernel/x86.h"
 #include <errno.h>
@@ -12,14 +11,31 @@
 #define QUEUE_SEL 14
 #define QUEUE_NOTIFY 16
 #define STATUS 18
+#define ISR 19
 #define CONFIG_VECTOR 20
 #define QUEUE_VECTOR 22
 #define CONFIG 20
 #define CONFIG_WITH_MSIX 24
 #define NO_VECTOR 0xFFFF
+#define MSIX_ENTRY 0                   /* one vector for the whole device */
 #define PFN_SHIFT 12
+#define LEGACY_BAR 0
+#define MAX_DEVICES 16
 
-static uint16_t port(struct virtio_device *d, unsigned off) { return (uint16_t)(d->io + off); }
+struct pci_legacy {
+    struct virtio_pci pci;
+    uint16_t io;                       /* the first port of BAR 0 */
+};
+
+static struct pci_legacy devices[MAX_DEVICES];
+static int ndevices;
+
+static struct pci_legacy *legacy(struct virtio_device *d)
+{
+    return (struct pci_legacy *)((char *)d - offsetof(struct pci_legacy, pci.dev));
+}
+
+static uint16_t port(struct virtio_device *d, unsigned off) { return (uint16_t)(legacy(d)->io + off); }
 
 static uint64_t legacy_device_features(struct virtio_device *d) { return inl(port(d, HOST_FEATURES)); }
 static void legacy_set_driver_features(struct virtio_device *d, uint64_t f) { outl(port(d, GUEST_FEATURES), (uint32_t)f); }
@@ -37,7 +53,7 @@ static int legacy_queue_enable(struct virtio_device *d, struct virtq *vq)
 {
     outw(port(d, QUEUE_SEL), vq->index);
     if (d->msix) {
-        outw(port(d, QUEUE_VECTOR), 0);
+        outw(port(d, QUEUE_VECTOR), MSIX_ENTRY);
         if (inw(port(d, QUEUE_VECTOR)) == NO_VECTOR)
             return -EIO;
     }
@@ -47,6 +63,7 @@ static int legacy_queue_enable(struct virtio_device *d, struct virtq *vq)
 
 static void legacy_notify(struct virtio_device *d, uint16_t index) { outw(port(d, QUEUE_NOTIFY), index); }
 
+/* The device-specific configuration moves by 4 bytes once MSI-X is on (§4.1.4.8). */
 static void legacy_config_read(struct virtio_device *d, unsigned off, void *buf, unsigned len)
 {
     unsigned base = d->msix ? CONFIG_WITH_MSIX : CONFIG;
@@ -54,15 +71,15 @@ static void legacy_config_read(struct virtio_device *d, unsigned off, void *buf,
         ((uint8_t *)buf)[i] = inb(port(d, base + off + i));
 }
 
-int virtio_pci_legacy_msix(struct virtio_device *d)
+static uint8_t legacy_read_isr(struct virtio_pci *vp) { return inb(port(&vp->dev, ISR)); }
+
+static int legacy_msix_config_vector(struct virtio_pci *vp)
 {
-    outw(port(d, CONFIG_VECTOR), 0);
-    return inw(port(d, CONFIG_VECTOR)) == NO_VECTOR ? -EIO : 0;
+    outw(port(&vp->dev, CONFIG_VECTOR), MSIX_ENTRY);
+    return inw(port(&vp->dev, CONFIG_VECTOR)) == NO_VECTOR ? -EIO : 0;
 }
 
-const struct virtio_transport virtio_pci_legacy = {
-    .kind = "pci-legacy",
-    .modern = 0,
+static const struct virtio_transport transport = {
     .device_features = legacy_device_features,
     .set_driver_features = legacy_set_driver_features,
     .status = legacy_status,
@@ -73,3 +90,18 @@ const struct virtio_transport virtio_pci_legacy = {
     .config_read = legacy_config_read,
     .irq_setup = virtio_pci_irq_setup,
 };
+
+struct virtio_device *virtio_pci_legacy_open(struct pci_device *p, uint16_t id)
+{
+    if (!p->bar[LEGACY_BAR].io || !p->bar[LEGACY_BAR].size || ndevices == MAX_DEVICES)
+        return NULL;
+    struct pci_legacy *l = &devices[ndevices++];
+    virtio_pci_init(&l->pci, p, id);
+    l->io = (uint16_t)p->bar[LEGACY_BAR].addr;
+    l->pci.read_isr = legacy_read_isr;
+    l->pci.msix_config_vector = legacy_msix_config_vector;
+    l->pci.dev.t = &transport;
+    l->pci.dev.kind = "pci-legacy";
+    l->pci.dev.modern = 0;
+    return &l->pci.dev;
+}

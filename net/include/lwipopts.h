@@ -35,7 +35,7 @@ void *net_mem_calloc(size_t count, size_t size);
 void net_mem_free(void *p);
 #endif
 /* With MEMP_MEM_MALLOC these are not pool sizes; lwIP still checks a few against each other. */
-#define MEMP_NUM_NETCONN 1024           /* also the number of sockets (see MAYFLY_FD_MAX) */
+#define MEMP_NUM_NETCONN 1024           /* also the number of sockets (see FD_MAX in libc/fd.h) */
 #define MEMP_NUM_TCP_PCB 1024
 #define MEMP_NUM_TCP_PCB_LISTEN 64
 #define MEMP_NUM_UDP_PCB 64

@@ -28,6 +28,9 @@ EXPECT='trailing backslash' REJECT='Hello' RAW_APPEND='-- oops\' guest cmdline-t
 
 EXPECT="kernel option 'ip' wants dhcp or ADDR/PREFIX" REJECT='Hello' guest cmdline-bad-ip 2 build/hello.elf ip=10.0.2.15
 EXPECT="kernel option 'gw' needs a static address" REJECT='Hello' guest cmdline-gw-without-ip 2 build/hello.elf gw=10.0.2.2
+# net/ checks its own words at boot, in an app that has no network
+EXPECT="kernel option 'dns' wants an IPv4 address" REJECT='Hello' guest cmdline-bad-dns 2 build/hello.elf ip=dhcp dns=10.0.2
+EXPECT='^Hello from Mayfly!$' guest cmdline-net-options 0 build/hello.elf ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3
 
 # exit status propagation
 EXPECT=$'unflushed output before exit\natexit handler ran' guest exit-0 0 build/exit.elf

@@ -1,4 +1,5 @@
-/* kernel/cmdline.c and kernel/options.c: splitting, quoting, "--", option errors. */
+/* kernel/cmdline.c, kernel/options.c and the network's options (net/options.c,
+ * net/ipv4_parse.c): splitting, quoting, "--", keys declared by layers, option errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,11 @@
 #include <string.h>
 #include "../../kernel/cmdline.h"
 #include "../../kernel/options.h"
+#include "../../net/ipv4_parse.h"
+#include "../../net/options.h"
+
+/* What libc/options.c gives the kernel in an image. */
+const struct option_layer *const option_layers[] = { &net_option_layer, NULL };
 
 static char storage[8192];
 
@@ -68,67 +74,119 @@ static void malformed_lines_are_refused(void **state)
     assert_int_equal(cmdline_parse(many, storage, &cl), -E2BIG);
 }
 
-static int apply(const char *line, struct kernel_options *o, char *err)
+static int apply(const char *line, char *err)
 {
     struct cmdline cl;
     assert_int_equal(cmdline_parse(line, storage, &cl), 0);
-    return options_apply(&cl, o, err, 160);
+    return options_apply(&cl, err, 160);
+}
+
+/* apply, then read the network's options the way net_start does. */
+static int apply_net(const char *line, struct net_options *o, char *err)
+{
+    int rc = apply(line, err);
+    if (rc == 0)
+        assert_int_equal(net_options_read(o), 0);
+    return rc;
 }
 
 static void known_options_apply(void **state)
 {
     (void)state;
-    struct kernel_options o;
     char err[160];
-    assert_int_equal(apply("debug env=GREETING=hi env=\"B=x y\" -- z", &o, err), 0);
-    assert_true(o.debug);
-    assert_int_equal(o.nenv, 2);
-    assert_string_equal(o.env[0], "GREETING=hi");
-    assert_string_equal(o.env[1], "B=x y");
-    assert_null(o.env[2]);
+    assert_int_equal(apply("debug env=GREETING=hi env=\"B=x y\" -- z", err), 0);
+    assert_true(option_given("debug"));
+    assert_null(option_value("debug"));
+    assert_false(option_given("ip"));
+    int pos = 0;
+    assert_string_equal(option_next("env", &pos), "GREETING=hi");
+    assert_string_equal(option_next("env", &pos), "B=x y");
+    assert_null(option_next("env", &pos));
+    assert_string_equal(option_value("env"), "B=x y");      /* the last one */
+    assert_int_equal(apply("", err), 0);
+    assert_false(option_given("debug"));                      /* nothing kept from before */
+}
+
+static void unknown_option_lists_every_layers_keys(void **state)
+{
+    (void)state;
+    char err[160];
+    assert_int_equal(apply("bogus=1", err), -EINVAL);
+    assert_string_equal(err, "unknown kernel option 'bogus' (known: debug, env=NAME=VALUE, ip=dhcp|ADDR/PREFIX, "
+                             "gw=ADDR, dns=ADDR; app arguments go after '--')");
+}
+
+static void env_is_limited(void **state)
+{
+    (void)state;
+    char line[2048] = "", err[160];
+    for (int i = 0; i < OPTIONS_ENV_MAX; i++)
+        strcat(line, " env=A=1");
+    assert_int_equal(apply(line, err), 0);
+    strcat(line, " env=A=1");
+    assert_int_equal(apply(line, err), -EINVAL);
+    assert_non_null(strstr(err, "more than 64 env= options"));
 }
 
 static void bad_options_are_named(void **state)
 {
     (void)state;
-    struct kernel_options o;
     char err[160];
-    assert_int_equal(apply("debug bogus=1", &o, err), -EINVAL);
+    assert_int_equal(apply("debug bogus=1", err), -EINVAL);
     assert_non_null(strstr(err, "unknown kernel option 'bogus'"));
-    assert_int_equal(apply("debug=yes", &o, err), -EINVAL);
+    assert_int_equal(apply("debug=yes", err), -EINVAL);
     assert_non_null(strstr(err, "'debug' takes no value"));
-    assert_int_equal(apply("env=NOVALUE", &o, err), -EINVAL);
-    assert_int_equal(apply("env==x", &o, err), -EINVAL);
-    assert_int_equal(apply("env", &o, err), -EINVAL);
+    assert_int_equal(apply("env=NOVALUE", err), -EINVAL);
+    assert_non_null(strstr(err, "kernel option 'env' wants NAME=VALUE (got 'NOVALUE')"));
+    assert_int_equal(apply("env==x", err), -EINVAL);
+    assert_int_equal(apply("env", err), -EINVAL);
 }
 
 static void network_options_apply(void **state)
 {
     (void)state;
-    struct kernel_options o;
+    struct net_options o;
     char err[160];
-    assert_int_equal(apply("", &o, err), 0);
-    assert_false(o.net.static_ip);                 /* DHCP by default */
-    assert_int_equal(apply("ip=dhcp dns=1.1.1.1", &o, err), 0);
-    assert_false(o.net.static_ip);
-    assert_int_equal(o.net.ndns, 1);
-    assert_memory_equal(o.net.dns[0], ((uint8_t[]){ 1, 1, 1, 1 }), 4);
-    assert_int_equal(apply("ip=192.168.7.20/24 gw=192.168.7.1 dns=9.9.9.9 dns=8.8.8.8", &o, err), 0);
-    assert_true(o.net.static_ip);
-    assert_memory_equal(o.net.ip, ((uint8_t[]){ 192, 168, 7, 20 }), 4);
-    assert_int_equal(o.net.prefix, 24);
-    assert_true(o.net.has_gw);
-    assert_memory_equal(o.net.gw, ((uint8_t[]){ 192, 168, 7, 1 }), 4);
-    assert_int_equal(o.net.ndns, 2);
-    assert_memory_equal(o.net.dns[1], ((uint8_t[]){ 8, 8, 8, 8 }), 4);
-    assert_int_equal(apply("ip=10.0.0.1/32", &o, err), 0);
-    assert_int_equal(o.net.prefix, 32);
+    assert_int_equal(apply_net("", &o, err), 0);
+    assert_false(o.static_ip);                 /* DHCP by default */
+    assert_int_equal(apply_net("ip=dhcp dns=1.1.1.1", &o, err), 0);
+    assert_false(o.static_ip);
+    assert_int_equal(o.ndns, 1);
+    assert_memory_equal(o.dns[0], ((uint8_t[]){ 1, 1, 1, 1 }), 4);
+    assert_int_equal(apply_net("ip=192.168.7.20/24 gw=192.168.7.1 dns=9.9.9.9 dns=8.8.8.8", &o, err), 0);
+    assert_true(o.static_ip);
+    assert_memory_equal(o.ip, ((uint8_t[]){ 192, 168, 7, 20 }), 4);
+    assert_int_equal(o.prefix, 24);
+    assert_true(o.has_gw);
+    assert_memory_equal(o.gw, ((uint8_t[]){ 192, 168, 7, 1 }), 4);
+    assert_int_equal(o.ndns, 2);
+    assert_memory_equal(o.dns[1], ((uint8_t[]){ 8, 8, 8, 8 }), 4);
+    assert_int_equal(apply_net("ip=10.0.0.1/32", &o, err), 0);
+    assert_int_equal(o.prefix, 32);
+    assert_int_equal(apply_net("ip=10.0.0.1/8 ip=dhcp", &o, err), 0);
+    assert_false(o.static_ip);                     /* the last ip= counts */
+}
+
+static void dotted_quads(void **state)
+{
+    (void)state;
+    uint8_t a[4];
+    assert_int_equal(ipv4_parse("0.0.0.0", NULL, a), 0);
+    assert_int_equal(ipv4_parse("255.255.255.255", NULL, a), 0);
+    assert_memory_equal(a, ((uint8_t[]){ 255, 255, 255, 255 }), 4);
+    assert_int_equal(ipv4_parse("010.1.2.3", NULL, a), 0);
+    assert_int_equal(a[0], 10);                    /* decimal, never octal */
+    const char *s = "1.2.3.4/8";
+    assert_int_equal(ipv4_parse(s, strchr(s, '/'), a), 0);
+    static const char *bad[] = { "", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.256",
+                                 "0x1.2.3.4", "1.2.3.4 ", "1.2.3.0004", "a.b.c.d", "1.2.3.-4" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(ipv4_parse(bad[i], NULL, a), -EINVAL);
 }
 
 static void bad_network_options_are_named(void **state)
 {
     (void)state;
-    struct kernel_options o;
     char err[160];
     static const char *bad[] = {
         "ip=10.0.2.15", "ip=10.0.2.15/", "ip=10.0.2.15/33", "ip=10.0.2.15/0", "ip=10.0.2.15/2x",
@@ -137,7 +195,7 @@ static void bad_network_options_are_named(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         err[0] = 0;
-        assert_int_equal(apply(bad[i], &o, err), -EINVAL);
+        assert_int_equal(apply(bad[i], err), -EINVAL);
         assert_true(strstr(err, "ip") || strstr(err, "gw") || strstr(err, "dns"));
     }
 }
@@ -154,6 +212,9 @@ int main(void)
         cmocka_unit_test(malformed_lines_are_refused),
         cmocka_unit_test(known_options_apply),
         cmocka_unit_test(bad_options_are_named),
+        cmocka_unit_test(unknown_option_lists_every_layers_keys),
+        cmocka_unit_test(env_is_limited),
+        cmocka_unit_test(dotted_quads),
     };
     return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #define PORT 5555
-#define NS_PER_MS 1000000ull
 
 static struct sockaddr_in loopback(int port)
 {
@@ -85,7 +84,7 @@ static void tcp(void)
     p = (struct pollfd){ lfd, POLLIN, 0 };
     uint64_t t0 = clock_monotonic_ns();
     CHECK(poll(&p, 1, 100) == 0, "poll times out with nothing to do");
-    CHECK(clock_monotonic_ns() - t0 >= 100 * NS_PER_MS, "after at least its timeout");
+    CHECK(clock_monotonic_ns() - t0 >= 100 * NSEC_PER_MSEC, "after at least its timeout");
     close(lfd);
     errno = 0;
     CHECK(close(lfd) < 0 && errno == EBADF, "a closed descriptor is EBADF");
@@ -107,7 +106,7 @@ static void udp(void)
     uint64_t t0 = clock_monotonic_ns();
     errno = 0;
     CHECK(recv(b, buf, sizeof buf, 0) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK), "recv times out: EAGAIN");
-    CHECK(clock_monotonic_ns() - t0 >= 90 * NS_PER_MS, "after about 100 ms");
+    CHECK(clock_monotonic_ns() - t0 >= 90 * NSEC_PER_MSEC, "after about 100 ms");
     close(a);
     close(b);
 }
@@ -123,6 +122,7 @@ static void names(void)
     CHECK(inet_pton(AF_INET, "10.0.2.15", &in) == 1 && in.s_addr == htonl(0x0a00020f), "inet_pton");
     CHECK(inet_pton(AF_INET, "10.0.2", &in) == 0 && inet_pton(AF_INET, "1.2.3.256", &in) == 0 &&
               inet_pton(AF_INET, "0x1.2.3.4", &in) == 0, "inet_pton refuses what is not a.b.c.d");
+    CHECK(inet_pton(AF_INET, "010.0.2.015", &in) == 1 && in.s_addr == htonl(0x0a00020f), "inet_pton reads decimal, never octal");
     errno = 0;
     CHECK(inet_pton(12345, "x", &in) < 0 && errno == EAFNOSUPPORT, "inet_pton: EAFNOSUPPORT");
     errno = 0;

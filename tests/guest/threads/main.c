@@ -1,5 +1,5 @@
 /* Cooperative threads through pthreads: many threads, ping-pong, sleep ordering, mutexes,
- * condition timeouts, once, keys, detached threads, per-thread errno, stack reuse. */
+ * condition timeouts, timed mutex locks, once, keys, detached threads, per-thread errno, stack reuse. */
 #include "../check.h"
 #include <errno.h>
 #include <pthread.h>
@@ -182,6 +182,50 @@ static void test_cond_timeout(void)
     CHECK(waited >= 29, "it waited %llu ms of 30", (unsigned long long)waited);
 }
 
+/* timedlock: gives up at the deadline while another thread holds the mutex, and takes it when
+ * the holder lets go before then */
+static pthread_mutex_t contended = PTHREAD_MUTEX_INITIALIZER;
+
+static struct timespec in_ms(int ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_nsec += (long)ms * 1000000;
+    t.tv_sec += t.tv_nsec / 1000000000;
+    t.tv_nsec %= 1000000000;
+    return t;
+}
+
+static void *timed_locker(void *arg)
+{
+    struct timespec deadline = in_ms((int)(long)arg);
+    long rc = pthread_mutex_timedlock(&contended, &deadline);
+    if (rc == 0)
+        pthread_mutex_unlock(&contended);
+    return (void *)rc;
+}
+
+static void test_mutex_timedlock(void)
+{
+    pthread_t t;
+    void *rc;
+    pthread_mutex_lock(&contended);
+    uint64_t start = now_ms();
+    pthread_create(&t, NULL, timed_locker, (void *)30L);
+    pthread_join(t, &rc);
+    uint64_t waited = now_ms() - start;
+    CHECK((long)rc == ETIMEDOUT, "timedlock on a contended mutex times out (rc %ld)", (long)rc);
+    CHECK(waited >= 29, "it waited %llu ms of 30", (unsigned long long)waited);
+    pthread_create(&t, NULL, timed_locker, (void *)5000L);
+    usleep(10000);
+    pthread_mutex_unlock(&contended);
+    pthread_join(t, &rc);
+    CHECK(rc == 0, "timedlock takes the mutex once its holder lets go (rc %ld)", (long)rc);
+    struct timespec bad = { 0, 1000000000 };
+    CHECK(pthread_mutex_timedlock(&contended, &bad) == EINVAL, "timedlock refuses a malformed time");
+    CHECK(pthread_mutex_unlock(&contended) == EPERM, "and did not take the mutex");
+}
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int once_runs;
 static void once_init(void) { once_runs++; usleep(1000); }
@@ -313,6 +357,7 @@ int main(void)
     test_sleep_order();
     test_mutex();
     test_cond_timeout();
+    test_mutex_timedlock();
     test_once();
     test_keys();
     test_stack_reuse();
