@@ -34,7 +34,7 @@ static __attribute__((noreturn)) void bad_command_line(const char *why)
 
 static void parse_command_line(void)
 {
-    char err[160];
+    char err[320];                      /* the unknown-option message lists every key */
     if (boot_info.cmdline_truncated)
         bad_command_line("longer than 4095 bytes");
     int rc = cmdline_parse(boot_info.cmdline, cmdline_words, &cmdline);

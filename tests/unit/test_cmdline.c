@@ -9,10 +9,11 @@
 #include "../../kernel/cmdline.h"
 #include "../../kernel/options.h"
 #include "../../net/ipv4_parse.h"
+#include "../../fs/options.h"
 #include "../../net/options.h"
 
 /* What libc/options.c gives the kernel in an image. */
-const struct option_layer *const option_layers[] = { &net_option_layer, NULL };
+const struct option_layer *const option_layers[] = { &net_option_layer, &fs_option_layer, NULL };
 
 static char storage[8192];
 
@@ -110,10 +111,10 @@ static void known_options_apply(void **state)
 static void unknown_option_lists_every_layers_keys(void **state)
 {
     (void)state;
-    char err[160];
+    char err[200];
     assert_int_equal(apply("bogus=1", err), -EINVAL);
     assert_string_equal(err, "unknown kernel option 'bogus' (known: debug, env=NAME=VALUE, ip=dhcp|ADDR/PREFIX, "
-                             "gw=ADDR, dns=ADDR; app arguments go after '--')");
+                             "gw=ADDR, dns=ADDR, mount=DEVICE:/PATH[:ro]; app arguments go after '--')");
 }
 
 static void env_is_limited(void **state)
@@ -200,6 +201,32 @@ static void bad_network_options_are_named(void **state)
     }
 }
 
+static void mount_options(void **state)
+{
+    (void)state;
+    char err[160];
+    struct mount_option m;
+    assert_int_equal(apply("mount=vda:/data mount=vdb:/srv/www:ro mount=vdc:/x:rw", err), 0);
+    int pos = 0, n = 0;
+    char *v;
+    const char *want[][2] = { { "vda", "/data" }, { "vdb", "/srv/www" }, { "vdc", "/x" } };
+    while ((v = option_next("mount", &pos))) {
+        assert_int_equal(mount_option_parse(v, &m), 0);
+        assert_string_equal(m.device, want[n][0]);
+        assert_string_equal(m.path, want[n][1]);
+        assert_int_equal(m.read_only, n == 1);
+        n++;
+    }
+    assert_int_equal(n, 3);
+    static const char *bad[] = { "mount=vda", "mount=vda:", "mount=vda:/", "mount=:/data", "mount=vda:data",
+                                 "mount=vda:/data:rx", "mount=longdevice:/data", "mount" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err[0] = 0;
+        assert_int_equal(apply(bad[i], err), -EINVAL);
+        assert_non_null(strstr(err, "mount"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +242,7 @@ int main(void)
         cmocka_unit_test(unknown_option_lists_every_layers_keys),
         cmocka_unit_test(env_is_limited),
         cmocka_unit_test(dotted_quads),
+        cmocka_unit_test(mount_options),
     };
     return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }
