@@ -83,10 +83,12 @@ int fat_mount(struct fs_disk *disk, int read_only, struct fat_fs **out, char *wh
     root_de[DIR_ATTR] = ATTR_DIRECTORY;
     fat_put16(root_de + DIR_CLUS_LO, (uint16_t)fs->root_cluster);
     fat_put16(root_de + DIR_CLUS_HI, (uint16_t)(fs->root_cluster >> 16));
-    if (r == 0 && !(fs->root = node_new(fs, ROOT_ENT, root_de)))
+    if (r == 0 && (!(fs->root = node_new(fs, ROOT_ENT, root_de)) ||
+                   !(fs->win = malloc(fs->bytes_per_sector))))
         r = -ENOMEM;
+    fs->win_at = UINT64_MAX;
     if (r < 0) {
-        free(fs->sec), free(fs);
+        free(fs->root), free(fs->sec), free(fs);
         return r;
     }
     fat_fsinfo_load(fs);
@@ -96,7 +98,9 @@ int fat_mount(struct fs_disk *disk, int read_only, struct fat_fs **out, char *wh
 
 int fat_sync(struct fat_fs *fs)
 {
-    int r = fat_fsinfo_store(fs);
+    int r = fat_table_flush(fs);
+    if (r == 0)
+        r = fat_fsinfo_store(fs);
     if (r < 0)
         return r;
     return fs->disk->flush ? fs->disk->flush(fs->disk->ctx) : 0;
@@ -111,6 +115,7 @@ int fat_unmount(struct fat_fs *fs)
         free(n);
     }
     free(fs->sec);
+    free(fs->win);
     free(fs);
     return r;
 }

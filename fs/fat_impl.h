@@ -81,6 +81,9 @@ struct fat_fs {
     int free_known, fsinfo_dirty;
     uint32_t free_count, next_free;
     uint8_t *sec;               /* one disk sector of scratch for partial-sector I/O */
+    uint8_t *win;               /* one FAT sector (bytes_per_sector), see fat_table.c */
+    uint64_t win_at;            /* its offset in the FAT, UINT64_MAX when empty */
+    int win_dirty;
     struct fat_node *nodes;     /* every live node, the root included */
     struct fat_node *root;
     time_t (*now)(void *);
@@ -109,6 +112,7 @@ int fat_alloc(struct fat_fs *fs, uint32_t prev, uint32_t *out);
 int fat_free_chain(struct fat_fs *fs, uint32_t first);
 int fat_cut_after(struct fat_fs *fs, uint32_t last);
 int fat_count_free(struct fat_fs *fs);
+int fat_table_flush(struct fat_fs *fs);
 
 /* fat_name.c: UTF-8/UTF-16, 8.3 names, long-name entries */
 int fat_name_from_utf8(const char *s, size_t len, uint16_t *out, int *outlen);

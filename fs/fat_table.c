@@ -34,42 +34,76 @@ static int valid(const struct fat_fs *fs, uint32_t c)
     return c >= CLUSTER_FIRST && c <= fs->clusters + 1;
 }
 
+/* The FAT is reached through a window of one FAT sector kept in fs->win: walking a chain or
+ * scanning for a free cluster reads each FAT sector once, and allocating a run of clusters
+ * changes it many times before it is written. A dirty window is written to every copy when
+ * another sector is needed and at fat_table_flush (fat_sync). */
+int fat_table_flush(struct fat_fs *fs)
+{
+    if (!fs->win_dirty)
+        return 0;
+    for (uint32_t copy = 0; copy < fs->fats; copy++) {
+        if (!fs->mirror && copy != fs->active_fat)
+            continue;
+        uint64_t at = fs->fat_start + (uint64_t)copy * fs->fat_bytes + fs->win_at;
+        int r = fat_io_write(fs, at, fs->win, fs->bytes_per_sector);
+        if (r < 0)
+            return r;
+    }
+    fs->win_dirty = 0;
+    return 0;
+}
+
+/* the window byte at offset `off` of the FAT */
+static int win_byte(struct fat_fs *fs, uint64_t off, uint8_t **b)
+{
+    uint64_t base = off - off % fs->bytes_per_sector;
+    if (base != fs->win_at) {
+        int r = fat_table_flush(fs);
+        if (r < 0)
+            return r;
+        fs->win_at = UINT64_MAX;
+        r = fat_io_read(fs, fs->fat_start + (uint64_t)fs->active_fat * fs->fat_bytes + base, fs->win,
+                        fs->bytes_per_sector);
+        if (r < 0)
+            return r;
+        fs->win_at = base;
+    }
+    *b = fs->win + (off - base);
+    return 0;
+}
+
+/* Bytes one at a time, as a FAT12 entry may straddle two sectors. */
 static int get_entry(struct fat_fs *fs, uint32_t c, uint32_t *v)
 {
-    uint8_t b[4] = { 0 };
-    uint64_t at = fs->fat_start + (uint64_t)fs->active_fat * fs->fat_bytes + entry_offset(fs, c);
-    int r = fat_io_read(fs, at, b, fs->type == 32 ? 4 : 2);
-    if (r < 0)
-        return r;
+    uint64_t off = entry_offset(fs, c);
+    uint32_t raw = 0;
+    for (int i = 0; i < (fs->type == 32 ? 4 : 2); i++) {
+        uint8_t *b;
+        int r = win_byte(fs, off + (uint64_t)i, &b);
+        if (r < 0)
+            return r;
+        raw |= (uint32_t)*b << (8 * i);
+    }
     if (fs->type == 12)
-        *v = c & 1 ? fat_get16(b) >> 4 : fat_get16(b) & 0xfffu; /* two entries share three bytes */
+        *v = c & 1 ? raw >> 4 : raw & 0xfffu; /* two entries share three bytes */
     else
-        *v = fs->type == 16 ? fat_get16(b) : fat_get32(b) & FAT32_MASK;
+        *v = fs->type == 16 ? raw : raw & FAT32_MASK;
     return 0;
 }
 
 static int set_entry(struct fat_fs *fs, uint32_t c, uint32_t v)
 {
-    for (uint32_t copy = 0; copy < fs->fats; copy++) {
-        if (!fs->mirror && copy != fs->active_fat)
-            continue;
-        uint8_t b[4];
-        uint64_t at = fs->fat_start + (uint64_t)copy * fs->fat_bytes + entry_offset(fs, c);
-        int len = fs->type == 32 ? 4 : 2, r = 0;
-        if (fs->type != 16)
-            r = fat_io_read(fs, at, b, len);    /* FAT12 shares nibbles, FAT32 keeps 4 bits */
+    uint64_t off = entry_offset(fs, c);
+    uint32_t mask = fs->type == 12 ? (c & 1 ? 0xfff0u : 0x0fffu) : fs->type == 16 ? 0xffffu : FAT32_MASK;
+    uint32_t bits = fs->type == 12 && (c & 1) ? v << 4 : v; /* FAT32 keeps its top 4 bits */
+    for (int i = 0; i < (fs->type == 32 ? 4 : 2); i++) {
+        uint8_t *b, m = (uint8_t)(mask >> (8 * i));
+        int r = win_byte(fs, off + (uint64_t)i, &b);
         if (r < 0)
             return r;
-        if (fs->type == 12) {
-            uint16_t old = fat_get16(b);
-            fat_put16(b, c & 1 ? (uint16_t)((old & 0x000f) | v << 4) : (uint16_t)((old & 0xf000) | v));
-        } else if (fs->type == 16) {
-            fat_put16(b, (uint16_t)v);
-        } else {
-            fat_put32(b, (fat_get32(b) & ~FAT32_MASK) | (v & FAT32_MASK));
-        }
-        if ((r = fat_io_write(fs, at, b, len)) < 0)
-            return r;
+        *b = (uint8_t)((*b & ~m) | ((bits >> (8 * i)) & m));
+        fs->win_dirty = 1;
     }
     return 0;
 }
@@ -127,11 +161,13 @@ int fat_count_free(struct fat_fs *fs)
     if (fs->free_known)
         return 0;
     uint32_t n = 0, last = fs->clusters + 1;
+    int r = fat_table_flush(fs);        /* the chunks below are read from the disk */
+    if (r < 0)
+        return r;
     if (fs->type == 12) {
         for (uint32_t c = CLUSTER_FIRST; c <= last; c++) {
             uint32_t v;
-            int r = get_entry(fs, c, &v);
-            if (r < 0)
+            if ((r = get_entry(fs, c, &v)) < 0)
                 return r;
             n += v == FREE;
         }
@@ -142,8 +178,7 @@ int fat_count_free(struct fat_fs *fs)
         uint64_t base = fs->fat_start + (uint64_t)fs->active_fat * fs->fat_bytes;
         for (uint32_t c = 0; c <= last; c += per) {
             uint32_t k = last + 1 - c < per ? last + 1 - c : per;
-            int r = fat_io_read(fs, base + (uint64_t)c * width, buf, (size_t)k * width);
-            if (r < 0)
+            if ((r = fat_io_read(fs, base + (uint64_t)c * width, buf, (size_t)k * width)) < 0)
                 return r;
             for (uint32_t j = 0; j < k; j++) {
                 uint32_t v = width == 2 ? fat_get16(buf + j * 2) : fat_get32(buf + j * 4) & FAT32_MASK;
