@@ -8,6 +8,7 @@
 #define MIN_SECTOR 512
 #define MAX_SECTOR 4096
 #define INO_ROOT 1
+#define MAX_DEPTH 65536         /* deeper than this is a loop of .. entries */
 #define DOTDOT_SLOT 1           /* ".." is the second entry of a directory's first cluster */
 
 static void set_why(char *why, size_t whylen, const char *s)
@@ -108,6 +109,9 @@ int fat_sync(struct fat_fs *fs)
 
 int fat_unmount(struct fat_fs *fs)
 {
+    for (struct fat_node *n = fs->nodes; n; n = n->next)
+        if (n->unlinked && n->first && !fs->read_only)
+            fat_free_chain(fs, n->first);   /* removed files still open: their last reference */
     int r = fs->read_only ? 0 : fat_sync(fs);
     while (fs->nodes) {
         struct fat_node *n = fs->nodes;
@@ -173,6 +177,8 @@ static int prepare(struct fat_fs *fs, struct fat_node *dir, int writes, const ch
         return -EROFS;
     if (!dir->is_dir)
         return -ENOTDIR;
+    if (dir->unlinked)
+        return -ENOENT;         /* a removed directory, still open: nothing may be added */
     return fat_name_from_utf8(name, len, u, ulen);
 }
 
@@ -326,7 +332,7 @@ static int check_not_below(struct fat_fs *fs, struct fat_node *d, struct fat_nod
         uint8_t e[DIR_ENTRY_SIZE];
         if (c == d->first)
             return -EINVAL;
-        if (steps > fs->clusters || c < CLUSTER_FIRST || c > fs->clusters + 1)
+        if (steps > MAX_DEPTH || c < CLUSTER_FIRST || c > fs->clusters + 1)
             return -EIO;
         int r = fat_io_read(fs, fat_cluster_addr(fs, c) + DOTDOT_SLOT * DIR_ENTRY_SIZE, e, sizeof e);
         if (r < 0)

@@ -118,9 +118,10 @@ int fat_readdir(struct fat_fs *fs, struct fat_node *dir, uint64_t *pos, struct f
 /* Fills *st for a node. */
 void fat_stat(struct fat_fs *fs, struct fat_node *node, struct fat_stat *st);
 
-/* Writes what is pending (the FSInfo free-count hint on FAT32), then flushes the disk (a bcache
- * writes back its dirty blocks first). What fsync calls; directory entries and the FAT are
- * written as they change, so this is all that remains. */
+/* Writes what is pending: the FAT sector held in memory (to every FAT copy) and the FAT32 FSInfo
+ * free-count hint; then flushes the disk (a bcache writes back its dirty blocks first), so that
+ * everything written before is durable when it returns 0. What fsync calls. Directory entries
+ * and file data go to the disk (or the cache) as they change. */
 int fat_sync(struct fat_fs *fs);
 
 #endif

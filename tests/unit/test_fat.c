@@ -583,6 +583,12 @@ static void shared_nodes(struct change *c)
     fat_stat(fs, a, &sa);
     assert_int_equal(sa.size, 50000);
     fat_put(fs, a);     /* now its clusters are freed: fsck would see them lost otherwise */
+
+    assert_int_equal(api_create(fs, "gone dir", 1), 0);
+    a = node_at(fs, "gone dir");
+    assert_int_equal(api_remove(fs, "gone dir", 1), 0);
+    assert_int_equal(fat_create(fs, a, "x", 1, 0, NULL), -ENOENT);
+    fat_put(fs, a);
 }
 
 static void apply_changes(struct change *c)
@@ -804,7 +810,11 @@ static void full_disk(void **state)
     assert_int_equal(fat_remove(m.fs, m.root, "fill.bin", 8, 0), 0);
     assert_int_equal(fat_remove(m.fs, m.root, "a long name to use slots 0", 26, 0), 0);
     assert_int_equal(fat_create(m.fs, m.root, "d", 1, 1, NULL), 0);
-    unmount_img(&m);
+    /* a file removed while open, still open at unmount, gives its clusters back */
+    assert_int_equal(fat_create(m.fs, m.root, "open.bin", 8, 0, &n), 0);
+    assert_int_equal(fat_write(m.fs, n, buf, 20000, 0), 20000);
+    assert_int_equal(fat_remove(m.fs, m.root, "open.bin", 8, 0), 0);
+    unmount_img(&m);    /* n is not put: unmount frees it */
     fsck_clean(img);
     free(buf);
 }
@@ -1117,6 +1127,9 @@ static int setup_tmp(void **state)
     setenv("MTOOLS_SKIP_CHECK", "1", 1);
     setenv("LC_ALL", "C.UTF-8", 1);
     setenv("TZ", "UTC", 1);
+    char path[4096];    /* mkfs.fat and fsck.fat live in sbin, which a user's PATH may lack */
+    snprintf(path, sizeof path, "%s:/usr/sbin:/sbin", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    setenv("PATH", path, 1);
     return 0;
 }
 
