@@ -3,10 +3,11 @@
  * a cluster chain otherwise. Slot contents come from the disk and are checked: a broken long name
  * is ignored in favour of the 8.3 name, as the VFAT checksum intends. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "fat_impl.h"
 
-#define TAIL_MAX 999999u        /* the numeric tail of "~N" never needs more digits */
+#define TAIL_LIMIT (DIR_MAX_ENTRIES + 1)
 
 /* 1 and the disk address of slot idx; 0 past the end of the directory. */
 static int slot_addr(struct fat_fs *fs, struct fat_node *dir, uint32_t idx, uint64_t *addr)
@@ -120,23 +121,55 @@ static int short_exists(struct fat_fs *fs, struct fat_node *dir, const uint8_t s
     return r;
 }
 
-/* Picks the short name: the basis itself when it is unique and lost nothing, else the first free
- * "~N" tail. Returns how many long-name entries go in front (0 when the name is its own 8.3). */
+/* The smallest n whose "~n" form of basis is free in dir, in one pass over the directory (a
+ * directory holds at most DIR_MAX_ENTRIES names, so one of the first DIR_MAX_ENTRIES + 1 is). */
+static int free_tail(struct fat_fs *fs, struct fat_node *dir, const uint8_t basis[11], uint32_t *out)
+{
+    uint8_t *used = calloc(TAIL_LIMIT / 8 + 1, 1), cand[11];
+    struct fat_found f;
+    uint32_t pos = 0;
+    int r;
+    if (!used)
+        return -ENOMEM;
+    while ((r = fat_dir_next(fs, dir, &pos, &f)) == 1) {
+        const uint8_t *t = memchr(f.de, '~', SHORT_BASE);
+        uint32_t n = 0;
+        for (t = t ? t + 1 : f.de + SHORT_BASE; t < f.de + SHORT_BASE && *t >= '0' && *t <= '9'; t++)
+            n = n * 10 + (uint32_t)(*t - '0');
+        if (n == 0 || n > TAIL_LIMIT)
+            continue;
+        fat_short_with_tail(basis, n, cand);
+        if (memcmp(cand, f.de, 11) == 0)
+            used[n / 8] |= (uint8_t)(1 << n % 8);
+    }
+    for (*out = 1; r == 0 && (used[*out / 8] >> *out % 8 & 1); (*out)++)
+        ;
+    free(used);
+    return r;
+}
+
+/* Picks the short name: the basis itself when it lost nothing and is unused, else the basis
+ * with the first free "~N" tail. Returns how many long-name entries go in front (0 when the name
+ * is its own 8.3 name). */
 static int pick_short(struct fat_fs *fs, struct fat_node *dir, const uint16_t *name, int len,
                       uint8_t sn[11])
 {
     uint8_t basis[11];
+    uint32_t n;
     int flags = fat_short_basis(name, len, basis), r;
-    int nlfn = flags & 2 ? 0 : (len + LFN_CHARS - 1) / LFN_CHARS;
-    memcpy(sn, basis, 11);
-    if (!(flags & 1) && (r = short_exists(fs, dir, sn)) <= 0)
-        return r < 0 ? r : nlfn;
-    for (uint32_t n = 1; n <= TAIL_MAX; n++) {
-        fat_short_with_tail(basis, n, sn);
-        if ((r = short_exists(fs, dir, sn)) <= 0)
-            return r < 0 ? r : (nlfn ? nlfn : (len + LFN_CHARS - 1) / LFN_CHARS);
+    int nlfn = (len + LFN_CHARS - 1) / LFN_CHARS;
+    if (!(flags & BASIS_LOSSY)) {
+        if ((r = short_exists(fs, dir, basis)) < 0)
+            return r;
+        if (r == 0) {
+            memcpy(sn, basis, 11);
+            return flags & BASIS_EXACT ? 0 : nlfn;
+        }
     }
-    return -ENOSPC;
+    if ((r = free_tail(fs, dir, basis, &n)) < 0)
+        return r;
+    fat_short_with_tail(basis, n, sn);
+    return nlfn;
 }
 
 /* Appends zeroed clusters to a directory until it has `slots` slots. */

@@ -47,6 +47,8 @@
 #define LFN_CHARS 13            /* UTF-16 units per long-name entry */
 #define LFN_MAX_ENTRIES 20      /* 255 units / 13, rounded up */
 #define SHORT_NAME_UNITS 12     /* "NAME8CHR.EXT" */
+#define SHORT_BASE 8            /* DIR_Name: 8 characters of base, then 3 of extension */
+#define SHORT_EXT 3
 
 #define DIR_MAX_ENTRIES 65536   /* a directory may not exceed 2 MiB (fatgen103 "FAT Directory Structure") */
 #define CLUSTER_FIRST 2         /* clusters 0 and 1 are reserved: the first data cluster is 2 */
@@ -119,6 +121,8 @@ int fat_name_from_utf8(const char *s, size_t len, uint16_t *out, int *outlen);
 size_t fat_name_to_utf8(const uint16_t *u, int len, char *out, size_t cap);
 int fat_name_equal(const uint16_t *a, int alen, const uint16_t *b, int blen);
 int fat_short_to_name(const uint8_t *de, uint16_t *out);
+#define BASIS_LOSSY 1           /* fat_short_basis: the 8.3 name lost something: it needs a ~N tail */
+#define BASIS_EXACT 2           /* fat_short_basis: the name is its own 8.3 name: no long name */
 int fat_short_basis(const uint16_t *name, int len, uint8_t basis[11]);
 void fat_short_with_tail(const uint8_t basis[11], uint32_t n, uint8_t out[11]);
 uint8_t fat_lfn_checksum(const uint8_t name[11]);

@@ -8,10 +8,6 @@
 
 #define REPLACEMENT 0xfffd
 #define LFN_PAD 0xffff          /* unused characters after the terminating 0x0000 */
-#define SHORT_BASE 8
-#define SHORT_EXT 3
-#define BASIS_LOSSY 1           /* fat_short_basis: the short name lost information: give it a tail */
-#define BASIS_EXACT 2           /* fat_short_basis: the name is its own short name: no long name */
 
 /* where the 13 UTF-16 units of a long-name entry sit (LDIR_Name1, LDIR_Name2, LDIR_Name3) */
 static const uint8_t lfn_offsets[LFN_CHARS] = { 1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30 };
