@@ -1,7 +1,14 @@
 #include "boot.h"
+#include "fatfs.h"
 #include "initrd.h"
+#include "options.h"
+#include "vfs.h"
+#include "../drivers/blkdev.h"
 #include "../kernel/memory.h"
+#include "../kernel/format.h"
 #include "../kernel/printk.h"
+#include <errno.h>
+#include <string.h>
 
 static void unpack_initrd(void)
 {
@@ -19,4 +26,53 @@ static void unpack_initrd(void)
     mem_module_release(0);               /* its bytes are copied: the pages go back to the pool */
 }
 
-void fs_boot(void) { unpack_initrd(); }
+/* mkdir -p: a mount point may lie under directories no one made. */
+static int make_dirs(const char *path)
+{
+    char p[VFS_PATH_MAX];
+    ksnprintf(p, sizeof p, "%s", path);
+    for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+        if (s)
+            *s = '\0';
+        int rc = vfs_mkdir(p, 0755);
+        if (rc < 0 && rc != -EEXIST)
+            return rc;
+        if (!s)
+            return 0;
+        *s = '/';
+    }
+}
+
+/* Each mount= option: a FAT disk on a block device, or a message saying why not; the program
+ * runs either way. */
+static void mount_disks(void)
+{
+    char *value;
+    for (int pos = 0; (value = option_next("mount", &pos));) {
+        struct mount_option m;
+        char why[160];
+        if (mount_option_parse(value, &m) < 0)
+            continue;                    /* the kernel refused it at boot already */
+        struct blkdev *dev = blk_find(m.device);
+        struct vfs_node *root;
+        int rc;
+        if (!dev)
+            kprintf("mayfly: mount %s on %s: no such disk\n", m.device, m.path);
+        else if (!(root = fatfs_open(dev, m.read_only, why, sizeof why)))
+            kprintf("mayfly: mount %s on %s refused: %s\n", m.device, m.path, why);
+        else if ((rc = make_dirs(m.path)) < 0 ||
+                 (rc = vfs_mount(m.path, root, m.read_only || dev->read_only, m.device)) < 0) {
+            kprintf("mayfly: mount %s on %s: the mount point cannot be made (error %d)\n", m.device, m.path, -rc);
+            if (--root->refs == 0)
+                root->ops->put(root);
+        }
+        else
+            kdebug("mayfly: %s mounted on %s%s\n", m.device, m.path, m.read_only || dev->read_only ? " (read-only)" : "");
+    }
+}
+
+void fs_boot(void)
+{
+    unpack_initrd();
+    mount_disks();
+}

@@ -59,6 +59,80 @@ EXPECT='^0 checks failed$' guest clock 0 build/clock.elf -- "$(date +%s)"
 # files: the POSIX file API on the in-memory root
 EXPECT='^0 checks failed$' guest files 0 build/files.elf
 
+# FAT12, FAT16 and FAT32 disks made on the host (mkfs.fat, filled by mtools): the guest lists
+# and checksums every file, runs the POSIX checks inside the mount, and makes a fixed set of
+# changes; fsck.fat finds nothing and mtools sees exactly the same changes made on the host.
+fat_image() {   # fat_image IMAGE TYPE MIB [TREE]
+  rm -f "$1" && truncate -s "$3M" "$1" && mkfs.fat -F "$2" "$1" >/dev/null &&
+    { [ -z "${4:-}" ] || LC_ALL=C.UTF-8 MTOOLS_SKIP_CHECK=1 mcopy -s -i "$1" "$4"/* ::/; }
+}
+fat_case() {    # fat_case NAME TYPE MIB BIG_MIB
+  local name=$1 dir=$BUILD/tests/$1 disk
+  rm -rf "$dir" && mkdir -p "$dir/tree" && python3 tests/lib/tree.py make "$dir/tree" "$4"
+  if ! fat_image "$dir/disk.img" "$2" "$3" "$dir/tree" >"$dir/make.log" 2>&1; then
+    fail "$name: mkfs.fat and mcopy make the disk" "they failed" "$dir/make.log"
+    return
+  fi
+  disk="-drive file=$dir/disk.img,format=raw,if=virtio"
+  QEMU_EXTRA=$disk guest "$name-list" 0 build/files.elf mount=vda:/data -- --list /data
+  if python3 tests/lib/tree.py compare "$dir/tree" /data "$LOGS/guest-$name-list.log" fat >"$dir/compare.log" 2>&1; then
+    pass "$name: the guest reads every file and directory as the host wrote them"
+  else
+    fail "$name: the guest reads every file and directory as the host wrote them" "they differ" "$dir/compare.log"
+  fi
+  EXPECT='^0 checks failed$' QEMU_EXTRA=$disk guest "$name-posix" 0 build/files.elf mount=vda:/data -- /data
+  EXPECT='^0 checks failed$' QEMU_EXTRA=$disk guest "$name-mutate" 0 build/files.elf mount=vda:/data -- --mutate /data
+  python3 tests/lib/tree.py mutate "$dir/tree"
+  if fsck.fat -n "$dir/disk.img" >"$dir/fsck.log" 2>&1; then
+    pass "$name: fsck.fat -n finds nothing after the guest's changes"
+  else
+    fail "$name: fsck.fat -n finds nothing after the guest's changes" "fsck.fat complains" "$dir/fsck.log"
+  fi
+  rm -rf "$dir/back" && mkdir "$dir/back"
+  if LC_ALL=C.UTF-8 MTOOLS_SKIP_CHECK=1 mcopy -s -i "$dir/disk.img" '::/*' "$dir/back/" >"$dir/diff.log" 2>&1 &&
+     diff -r "$dir/tree" "$dir/back" >>"$dir/diff.log" 2>&1; then
+    pass "$name: mtools sees exactly what the guest wrote"
+  else
+    fail "$name: mtools sees exactly what the guest wrote" "the trees differ" "$dir/diff.log"
+  fi
+}
+fat_case fat12 12 4 1
+fat_case fat16 16 32 2
+fat_case fat32 32 160 64
+
+# a full disk: ENOSPC, and the filesystem stays consistent
+fat_image "$BUILD/tests/fat-full.img" 12 1
+EXPECT='^0 checks failed$' QEMU_EXTRA="-drive file=$BUILD/tests/fat-full.img,format=raw,if=virtio" \
+  guest fat-full 0 build/files.elf mount=vda:/data -- --fill /data
+if fsck.fat -n "$BUILD/tests/fat-full.img" >"$LOGS/fat-full-fsck.log" 2>&1; then
+  pass "fat-full: fsck.fat -n finds nothing after ENOSPC"
+else
+  fail "fat-full: fsck.fat -n finds nothing after ENOSPC" "fsck.fat complains" "$LOGS/fat-full-fsck.log"
+fi
+
+# disks that hold no FAT are refused with the reason, and the program runs without them
+fat_image "$BUILD/tests/fat-corrupt.img" 16 32 && printf '\0\0' | dd of="$BUILD/tests/fat-corrupt.img" bs=1 seek=510 conv=notrunc status=none
+truncate -s 0 "$BUILD/tests/blank.img" && truncate -s 8M "$BUILD/tests/blank.img"
+EXPECT=$'mount vda on /data refused: .*0x55AA\nmount vdb on /other refused: \nmount vdc on /x: no such disk\n^0 checks failed$' \
+  QEMU_EXTRA="-drive file=$BUILD/tests/fat-corrupt.img,format=raw,if=virtio -drive file=$BUILD/tests/blank.img,format=raw,if=virtio" \
+  guest fat-refused 0 build/files.elf mount=vda:/data mount=vdb:/other mount=vdc:/x
+
+# durability: QEMU is killed (SIGKILL) right after fsync returned in the guest
+fat_image "$BUILD/tests/fat-durable.img" 16 32
+log=$LOGS/guest-fat-durable.log
+QEMU_EXTRA="-drive file=$BUILD/tests/fat-durable.img,format=raw,if=virtio" TIMEOUT=$GUEST_TIMEOUT \
+  setsid scripts/run build/files.elf mount=vda:/data -- --durable /data </dev/null >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 600); do grep -q 'fsync returned' "$log" && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -KILL -- -$pid 2>/dev/null
+wait $pid 2>/dev/null
+if grep -q 'fsync returned' "$log" &&
+   [ "$(MTOOLS_SKIP_CHECK=1 mtype -i "$BUILD/tests/fat-durable.img" ::/durable.txt 2>&1)" = "written, then fsync, then SIGKILL" ]; then
+  pass "fat-durable: a file fsync returned for is on the disk after SIGKILL"
+else
+  fail "fat-durable: a file fsync returned for is on the disk after SIGKILL" "it is not" "$log"
+fi
+
 # the initrd: a tree made on the host, archived by cpio, unpacked at boot (multiboot1 and PVH
 # hand it over differently) and listed by the guest with each file's size, mode and checksum
 itree=$BUILD/tests/initrd-tree

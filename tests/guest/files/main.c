@@ -1,6 +1,7 @@
 /* The POSIX file API on the in-memory root, and on whatever the command line mounted: the calls
  * and the errors Linux gives, through both descriptors and stdio. With an argument DIR, the
- * checks run inside DIR (a mounted disk) instead of /tmp. */
+ * checks run inside DIR (a mounted disk) instead of /tmp. Other modes, for the host's checks:
+ * --list DIR (every entry with size, mode, checksum), --mutate DIR, --fill DIR, --durable DIR. */
 #include "../check.h"
 #include <dirent.h>
 #include <errno.h>
@@ -134,11 +135,69 @@ static void list(const char *dir)
         closedir(d);
 }
 
+static int put(const char *path, const char *text, int flags)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | flags, 0644);
+    int ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+    return close(fd) == 0 && ok;
+}
+
+/* A fixed set of changes to the tree tests/lib/tree.py makes; tree.py mutate makes the same
+ * ones on the host's copy, and the two must then be equal. */
+static void mutate(void)
+{
+    CHECK(mkdir(at("new"), 0755) == 0 && put(at("new/made.txt"), "made in the guest\n", O_EXCL), "create a directory and a file");
+    CHECK(put(at("hello.txt"), "and appended\n", O_APPEND), "append");
+    CHECK(rename(at("a/b/c/d/deep.txt"), at("moved-deep.txt")) == 0, "rename across directories");
+    CHECK(truncate(at("big.bin"), 1000) == 0, "truncate");
+    CHECK(unlink(at("empty")) == 0 && rmdir(at("a/b/c/d")) == 0, "unlink and rmdir");
+    CHECK(put(at("a/b/long name with spaces, and more than eight.characters"), "long\n", 0), "a long name");
+}
+
+/* Write until the disk is full: ENOSPC, and what was written stays readable. */
+static void fill(void)
+{
+    static char block[65536];
+    memset(block, 'f', sizeof block);
+    int fd = open(at("filler"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ssize_t n;
+    long long total = 0;
+    while ((n = write(fd, block, sizeof block)) > 0)
+        total += n;
+    CHECK(n == -1 && errno == ENOSPC, "writing on gives ENOSPC after %lld bytes", total);
+    CHECK(mkdir(at("more"), 0755) == -1 && errno == ENOSPC, "a new directory: ENOSPC too");
+    CHECK(fsync(fd) == 0 && close(fd) == 0, "fsync and close");
+    struct stat st;
+    CHECK(stat(at("filler"), &st) == 0 && st.st_size == total, "the file holds what was written (%lld)", (long long)st.st_size);
+}
+
+/* fsync, say so, and wait to be killed: what fsync returned for must be on the disk. */
+static void durable(void)
+{
+    int fd = open(at("durable.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const char *text = "written, then fsync, then SIGKILL\n";
+    CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) && fsync(fd) == 0, "write and fsync");
+    printf("fsync returned\n");
+    fflush(stdout);
+    for (;;)
+        sleep(60);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "--list") == 0) {
         list(argv[2]);
         return 0;
+    }
+    if (argc > 2 && argv[1][0] == '-' && argv[1][1] == '-') {
+        base = argv[2];
+        if (!strcmp(argv[1], "--mutate"))
+            mutate();
+        else if (!strcmp(argv[1], "--fill"))
+            fill();
+        else if (!strcmp(argv[1], "--durable"))
+            durable();
+        return check_exit();
     }
     if (argc > 1)
         base = argv[1];
