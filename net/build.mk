@@ -32,9 +32,8 @@ $(LWIP_STAMP): net/fetch-lwip | $(SETUP_STAMP)
 $(LWIP_DIR)/src/Filelists.mk: $(LWIP_STAMP)
 	@touch $@
 
-$(LWIP_SRCS): $(LWIP_STAMP) ;
-
-# lwIP's own code, with lwIP's level of warnings (-Wall; it compiles clean).
+# lwIP's own code, with lwIP's level of warnings (-Wall; it compiles clean). Its sources exist
+# once the list above is read; a new fetch (a new stamp) compiles them anew.
 $(BUILD)/lwip/%.o: $(LWIPDIR)/%.c $(LWIP_STAMP) | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      lwip/$*.c"
