@@ -4,7 +4,7 @@
 # past a failure), `make unit-test_NAME` one; tests/run runs each and counts its cases.
 test_acpi_aml_SRCS   := kernel/acpi_aml.c
 test_checksum_SRCS   := drivers/checksum.c
-test_cmdline_SRCS    := kernel/cmdline.c kernel/options.c kernel/format.c
+test_cmdline_SRCS    := kernel/cmdline.c kernel/options.c kernel/format.c net/options.c net/ipv4_parse.c
 test_format_SRCS     := kernel/format.c kernel/rtc.c
 test_http_SRCS       := apps/httpd/http.c
 test_page_alloc_SRCS := kernel/page_alloc.c
