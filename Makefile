@@ -1,6 +1,8 @@
 # Mayfly: `make` builds every app in apps/ to build/<name>.elf; `make APP=dir` builds the app
 # whose .c files are in dir. See README.md for run, test, image and bench.
 
+.DEFAULT_GOAL := all
+SHELL      := /bin/bash
 BUILD      := build
 APPS       := $(patsubst apps/%/,%,$(wildcard apps/*/))
 APP        ?=
@@ -12,52 +14,42 @@ LD         := ld
 GCC_INCLUDE = $(eval GCC_INCLUDE := $$(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
 LIBGCC     = $(eval LIBGCC := $$(shell $(CC) -print-libgcc-file-name))$(LIBGCC)
 
+# newlib's and lwIP's versions and sha256s (scripts/setup and the fetch scripts read them too).
+include versions.mk
+SETUP_STAMP := $(BUILD)/.setup-$(shell cat scripts/setup versions.mk | sha256sum | cut -c1-12)
+
 # Code that runs in the guest: no red zone (interrupts push onto the stack in use), frame
 # pointers (for backtraces), sections per function (the link keeps only what is used).
 TARGET_FLAGS := -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
   -fno-omit-frame-pointer -ffunction-sections -fdata-sections -mcmodel=small \
   -fno-asynchronous-unwind-tables
-
-# newlib, built once per version, flags and recipe (the directory name carries their hash).
-NEWLIB_FLAGS := $(TARGET_FLAGS)
-NEWLIB_KEY := $(shell { echo 3.3.0 $(NEWLIB_FLAGS); cat libc/build-newlib; } | sha256sum | cut -c1-12)
-NEWLIB     := $(BUILD)/newlib-$(NEWLIB_KEY)
-NEWLIB_STAMP := $(NEWLIB)/lib/libc.a
-SETUP_STAMP := $(BUILD)/.setup-$(shell sha256sum scripts/setup | cut -c1-12)
-
-# lwIP 2.1.3, from Debian's source package (net/fetch-lwip checks its sha256), compiled with
-# Mayfly's options (net/include/lwipopts.h) into build/liblwip.a.
-LWIP_DIR   := $(BUILD)/lwip-2.1.3
-LWIP_STAMP := $(LWIP_DIR)/.fetched-$(shell sha256sum net/fetch-lwip | cut -c1-12)
-LWIP_FILES := core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c core/mem.c core/memp.c \
-  core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c core/tcp.c core/tcp_in.c core/tcp_out.c \
-  core/timeouts.c core/udp.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
-  core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c api/api_lib.c api/api_msg.c api/err.c api/if_api.c \
-  api/netbuf.c api/netdb.c api/sockets.c api/tcpip.c netif/ethernet.c
-LWIP_OBJS  := $(patsubst %.c,$(BUILD)/lwip/%.o,$(LWIP_FILES))
-LIBLWIP    := $(BUILD)/liblwip.a
-
-# Which POSIX parts newlib's headers declare: those Mayfly provides.
-POSIX_DEFS := -D_POSIX_THREADS=200809L -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
-  -D_POSIX_CLOCK_SELECTION=200809L -D_POSIX_CPUTIME=200809L -D_POSIX_TIMEOUTS=200809L -D_POSIX_THREAD_ATTR_STACKSIZE=200809L \
-  -D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1 -DFD_SETSIZE=1024
-
-INCLUDES   = -nostdinc -isystem libc/include -isystem net/include -isystem $(LWIP_DIR)/src/include \
-  -isystem $(NEWLIB)/include -isystem $(GCC_INCLUDE)
-GUEST_CFLAGS = $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MD -MP
+# The core's and the shipped apps' warnings. A directory given as APP= gets them without -Werror.
 WARN       := -Wall -Wextra -Werror
+APP_DIR_WARN := -Wall -Wextra
 CFLAGS     ?=
 LDLIBS     ?=
 
-CORE_SRCS  := $(wildcard boot/*.S kernel/*.c kernel/*.S drivers/*.c drivers/virtio/*.c fs/*.c net/*.c libc/*.c)
-CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
-ENTRY_OBJ  := $(BUILD)/core/boot/entry.S.o
-LIBMAYFLY  := $(BUILD)/libmayfly.a
-LDFLAGS_IMAGE := -nostdlib -static -T boot/linker.ld -z max-page-size=0x1000 -z noexecstack \
-  --gc-sections --no-warn-rwx-segments
-LINK_LIBS  = --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB)/lib/libm.a $(NEWLIB)/lib/libc.a $(LIBGCC) --end-group
+# Goals that compile nothing for the guest: they neither fetch lwIP nor read its file list.
+NO_LWIP_GOALS := clean setup newlib unit unit-% $(BUILD)/tests/%
 
-.PHONY: all run test image bench clean setup newlib lwip
+# Each layer lists its sources in its own build.mk (adding to CORE_SRCS, the sources of
+# libmayfly.a) and builds its third-party part: libc/ newlib, net/ lwIP.
+CORE_SRCS  :=
+LAYERS     := boot kernel drivers fs libc net
+include $(addsuffix /build.mk,$(LAYERS))
+include tests/unit/build.mk
+
+INCLUDES   = -nostdinc $(LIBC_INCLUDES) $(NET_INCLUDES) $(NEWLIB_INCLUDES) -isystem $(GCC_INCLUDE)
+GUEST_CFLAGS = $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 \
+  -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MD -MP
+
+CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
+LIBMAYFLY  := $(BUILD)/libmayfly.a
+LDFLAGS_IMAGE := -nostdlib -static -T $(LINKER_SCRIPT) -z max-page-size=0x1000 -z noexecstack \
+  --gc-sections --no-warn-rwx-segments
+LINK_LIBS  = --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB_LIBS) $(LIBGCC) --end-group
+
+.PHONY: all run test image bench clean setup
 .DELETE_ON_ERROR:
 
 # A directory given as APP= is built under build/app-NAME-HASH/, keyed by its real path: two
@@ -82,32 +74,10 @@ all: $(BUILD)/$(APP_NAME).elf
 endif
 
 setup: $(SETUP_STAMP)
-$(SETUP_STAMP): scripts/setup
+$(SETUP_STAMP): scripts/setup versions.mk
 	@mkdir -p $(BUILD)
 	@scripts/setup
 	@rm -f $(BUILD)/.setup-* && touch $@
-
-newlib: $(NEWLIB_STAMP)
-$(NEWLIB_STAMP): | $(SETUP_STAMP)
-	@echo "  NEWLIB  building newlib 3.3.0 into $(NEWLIB) (a few minutes, once)"
-	@mkdir -p $(BUILD)
-	@libc/build-newlib $(abspath $(NEWLIB)) "$(NEWLIB_FLAGS)"
-
-lwip: $(LWIP_STAMP)
-$(LWIP_STAMP): net/fetch-lwip | $(SETUP_STAMP)
-	@net/fetch-lwip $(LWIP_DIR)
-	@touch $@
-
-$(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) | $(NEWLIB_STAMP)
-	@mkdir -p $(dir $@)
-	@echo "  CC      lwip/$*.c"
-	@$(CC) $(GUEST_CFLAGS) -Wall -c $< -o $@
-
-$(addprefix $(LWIP_DIR)/src/,$(LWIP_FILES)): $(LWIP_STAMP) ;
-
-$(LIBLWIP): $(LWIP_OBJS)
-	@rm -f $@
-	@ar rcs $@ $^
 
 $(BUILD)/core/%.c.o: %.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
@@ -124,7 +94,7 @@ $(LIBMAYFLY): $(filter-out $(ENTRY_OBJ),$(CORE_OBJS))
 	@ar rcs $@ $^
 
 # One app: $(1) = its key (the object directory under build/), $(2) = source directory,
-# $(3) = image name (build/$(3).elf).
+# $(3) = image name (build/$(3).elf), $(4) = its warning flags.
 define app_rules
 $(1)_SRCS := $$(wildcard $(2)/*.c)
 $(1)_WWW  := $$(wildcard $(2)/www)
@@ -141,16 +111,16 @@ $(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-f
 $(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
-	@$(CC) $$(GUEST_CFLAGS) $(CFLAGS) -c $$< -o $$@
+	@$(CC) $$(GUEST_CFLAGS) $(4) $(CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/app_name.o: | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
 	@printf 'const char app_name[] = "%s";\n' "$(3)" > $(BUILD)/$(1)/app_name.c
-	@$(CC) $$(GUEST_CFLAGS) -c $(BUILD)/$(1)/app_name.c -o $$@
+	@$(CC) $$(GUEST_CFLAGS) $(WARN) -c $(BUILD)/$(1)/app_name.c -o $$@
 
 # Two links: the first gives the addresses for the symbol table that the second embeds
 # (after all code, so no code moves; the check below makes sure).
-$(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) boot/linker.ld scripts/gen-ksyms $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).elf.src)),FORCE)
+$(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) $(LINKER_SCRIPT) scripts/gen-ksyms $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).elf.src)),FORCE)
 	@echo "  LD      $$@"
 	@scripts/gen-ksyms - $(BUILD)/$(1)/ksyms0.S
 	@$(CC) -c $(BUILD)/$(1)/ksyms0.S -o $(BUILD)/$(1)/ksyms0.o
@@ -165,18 +135,17 @@ $(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) boot/linke
 -include $$($(1)_OBJS:.o=.d)
 endef
 
-SHELL := /bin/bash
 # Every shipped app, but the one whose name a user's APP= directory takes for this build.
 $(foreach a,$(filter-out $(if $(filter-out $(APP_NAME),$(APP_KEY)),$(APP_NAME)),$(APPS)),\
-  $(eval $(call app_rules,$(a),apps/$(a),$(a))))
+  $(eval $(call app_rules,$(a),apps/$(a),$(a),$(WARN))))
 ifneq ($(APP),)
 ifneq ($(APP_KEY),$(APP_NAME))
-$(eval $(call app_rules,$(APP_KEY),$(APP_DIR),$(APP_NAME)))
+$(eval $(call app_rules,$(APP_KEY),$(APP_DIR),$(APP_NAME),$(APP_DIR_WARN)))
 endif
 endif
 .PHONY: FORCE
 
--include $(CORE_OBJS:.o=.d) $(LWIP_OBJS:.o=.d)
+-include $(CORE_OBJS:.o=.d)
 
 # httpd's port 80 is forwarded to 127.0.0.1:8080 (RUN_HOSTFWD: QEMU hostfwd rules, for any app).
 RUN_HOSTFWD ?= $(if $(filter httpd,$(RUN_APP)),tcp:127.0.0.1:8080-:80)
