@@ -150,6 +150,18 @@ initrd_case() {   # initrd_case NAME IMAGE
 }
 initrd_case initrd-multiboot1 build/files.elf
 initrd_case initrd-pvh build/tests/files-pvh.elf
+# and through GRUB (multiboot2's module2), from a disk image that carries the archive
+if INITRD=$BUILD/tests/initrd.cpio scripts/mkimage build/files.elf build/tests/files-initrd.img debug -- --list / \
+     >"$LOGS/mkimage-initrd.log" 2>&1; then
+  EXPECT=$'booted by multiboot2\ninitrd: [0-9]+ files and directories unpacked into /' guest initrd-grub 0 build/tests/files-initrd.img
+  if python3 tests/lib/tree.py compare "$itree" / "$LOGS/guest-initrd-grub.log" >"$LOGS/initrd-grub-compare.log" 2>&1; then
+    pass "initrd-grub: every file and directory as on the host (size, mode, checksum)"
+  else
+    fail "initrd-grub: every file and directory as on the host" "they differ" "$LOGS/initrd-grub-compare.log"
+  fi
+else
+  fail "initrd-grub: scripts/mkimage with INITRD" "it failed" "$LOGS/mkimage-initrd.log"
+fi
 head -c 3000 "$BUILD/tests/initrd.cpio" >"$BUILD/tests/initrd-cut.cpio"
 EXPECT=$'initrd \\(3000 bytes\\) refused: at byte [0-9]+: the data runs past the end\n^0 checks failed$' \
   QEMU_EXTRA="-initrd $BUILD/tests/initrd-cut.cpio" guest initrd-malformed 0 build/files.elf
