@@ -12,9 +12,6 @@
 
 static struct vfs_file *slots[FD_MAX];
 
-/* A program that opens files also gets the initrd unpacked at boot: start.c calls fs_boot
- * through a weak reference, which this one makes the linker resolve. */
-__attribute__((used)) static void (*const pull_in_fs_boot)(void) = fs_boot;
 
 /* A kernel-style result (0, a count, or -errno) as POSIX has it. */
 static long posix(long rc)
@@ -63,13 +60,16 @@ const struct file_ops vfs_file_ops = {
 /* Everything written is on the disks when the program ends (exit, or main returning). */
 static void sync_at_exit(void) { vfs_sync_all(); }
 
+/* Called before main (start.c, through a weak reference: only programs that use files link
+ * this file): the initrd unpacked, the disks mounted. */
+void files_start(void)
+{
+    fs_boot();
+    atexit(sync_at_exit);
+}
+
 int open(const char *path, int flags, ...)
 {
-    static int started;
-    if (!started) {
-        started = 1;
-        atexit(sync_at_exit);
-    }
     mode_t mode = 0;
     if (flags & O_CREAT) {
         va_list ap;

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 extern char **environ;
-/* Weak: defined only when the program uses files (libc/file.c pulls fs/boot.c in). */
-extern void fs_boot(void) __attribute__((weak));
+/* Weak: defined (libc/file.c) only when the program uses files. */
+extern void files_start(void) __attribute__((weak));
 extern int main(int argc, char **argv, char **envp);
 
 void app_start(int argc, char **argv, char **envp)
@@ -25,7 +25,7 @@ void app_start(int argc, char **argv, char **envp)
      * `debug` they are found now, so that the boot report lists every one. */
     if (option_given("debug"))
         devices_init();
-    if (fs_boot)
-        fs_boot();
+    if (files_start)
+        files_start();
     exit(main(argc, argv, environ));
 }
