@@ -379,30 +379,61 @@ static void put(char *buf, size_t cap, size_t *n, const char *fmt, ...)
     *n = k < 0 ? cap : *n + (size_t)k;
 }
 
+/* v in decimal, in out (at least 21 bytes). */
+static const char *decimal(uint64_t v, char *out)
+{
+    char *p = out + 20;
+    *p = 0;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    return p;
+}
+
+/* Append "name: value\r\n" by copying: newlib's vsnprintf costs more than the rest of a small
+ * response, and most fields are plain strings. */
+static void put_field(char *buf, size_t cap, size_t *n, const char *name, const char *value)
+{
+    size_t nl = strlen(name), vl = strlen(value);
+    if (*n >= cap || cap - *n <= nl + vl + 4) {
+        *n = cap;
+        return;
+    }
+    char *p = buf + *n;
+    memcpy(p, name, nl);
+    memcpy(p + nl, ": ", 2);
+    memcpy(p + nl + 2, value, vl);
+    memcpy(p + nl + 2 + vl, "\r\n", 3);          /* with the NUL */
+    *n += nl + vl + 4;
+}
+
 size_t http_response_head(char *buf, size_t cap, const struct http_response *res)
 {
     size_t n = 0;
-    put(buf, cap, &n, "HTTP/1.1 %d %s\r\nServer: mayfly-httpd\r\n", res->status, http_reason(res->status));
+    char num[24];
+    put(buf, cap, &n, "HTTP/1.1 %d %s\r\n", res->status, http_reason(res->status));
+    put_field(buf, cap, &n, "Server", "mayfly-httpd");
     if (res->date)
-        put(buf, cap, &n, "Date: %s\r\n", res->date);
+        put_field(buf, cap, &n, "Date", res->date);
     if (res->last_modified)
-        put(buf, cap, &n, "Last-Modified: %s\r\n", res->last_modified);
+        put_field(buf, cap, &n, "Last-Modified", res->last_modified);
     if (res->location)
-        put(buf, cap, &n, "Location: %s\r\n", res->location);
+        put_field(buf, cap, &n, "Location", res->location);
     if (res->accept_ranges)
-        put(buf, cap, &n, "Accept-Ranges: bytes\r\n");
+        put_field(buf, cap, &n, "Accept-Ranges", "bytes");
     if (res->status == 206)
         put(buf, cap, &n, "Content-Range: bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64 "\r\n", res->range_first,
             res->range_last, res->size);
     if (res->status == 416)
         put(buf, cap, &n, "Content-Range: bytes */%" PRIu64 "\r\n", res->size);
     if (res->content_type)
-        put(buf, cap, &n, "Content-Type: %s\r\n", res->content_type);
+        put_field(buf, cap, &n, "Content-Type", res->content_type);
     if (res->status != 304)
-        put(buf, cap, &n, "Content-Length: %" PRIu64 "\r\n", res->content_length);
+        put_field(buf, cap, &n, "Content-Length", decimal(res->content_length, num));
     if (res->status == 405)
-        put(buf, cap, &n, "Allow: GET, HEAD\r\n");
-    put(buf, cap, &n, "Connection: %s\r\n\r\n", res->keep_alive ? "keep-alive" : "close");
+        put_field(buf, cap, &n, "Allow", "GET, HEAD");
+    put_field(buf, cap, &n, "Connection", res->keep_alive ? "keep-alive" : "close");
+    put(buf, cap, &n, "\r\n");
     return n < cap ? n : 0;
 }
 
