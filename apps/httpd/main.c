@@ -1,10 +1,18 @@
-/* httpd: an HTTP/1.1 server for the files compiled into the image (apps/httpd/www/).
+/* httpd: an HTTP/1.1 server for the files compiled into the image (apps/httpd/www/), or for a
+ * directory of the filesystem (--root DIR: an initrd, a disk).
  * One thread, non-blocking sockets and poll(): each connection is a small state machine
  * (reading a request head, then sending a response), so thousands of idle keep-alive
  * connections cost a few hundred bytes each and no thread stacks. Requests on one connection
  * may be pipelined. A bad request gets its error status and the connection is closed; it
  * never disturbs another connection.
- * usage: httpd [--port N] [--max-connections N] */
+ * A file from the filesystem is sent in chunks: the connection keeps the open descriptor and
+ * where it is, and each time the socket can take more, one chunk is read into a buffer that all
+ * connections share and sent. Whatever the socket did not take is read again next time (the
+ * shared buffer belongs to nobody between calls), so memory per connection does not grow
+ * with the file. Compiled-in files are sent straight from the image.
+ * Single byte ranges (206/416), Last-Modified and If-Modified-Since (304) for both. Compiled-in
+ * files have no Last-Modified: the image carries no date for them, so they are never 304.
+ * usage: httpd [--port N] [--max-connections N] [--root DIR] */
 #include "http.h"
 #include <errno.h>
 #include <mayfly/embedded.h>
@@ -12,9 +20,12 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +35,9 @@
 #define RESPONSE_HEAD_MAX 512
 #define IDLE_TIMEOUT_S 30               /* a connection that sends nothing for this long is closed */
 #define POLL_TICK_MS 1000
-#define DATE_LEN 40
+#define CHUNK_SIZE (32 * 1024)         /* one read of a file; half of lwIP's send buffer */
+#define FS_PATH_MAX (PATH_MAX + HTTP_PATH_MAX + sizeof "index.html")
+#define LOCATION_MAX 400                /* a longer redirect does not fit the response head: 414 */
 #define LINGER_S 2                      /* after an error: how long to read what the client still sends */
 
 struct conn {
@@ -37,13 +50,26 @@ struct conn {
     time_t lingering_until;             /* nonzero: response sent, write side shut, discarding input */
     char head[RESPONSE_HEAD_MAX];
     size_t head_len, head_off;
-    const unsigned char *body;
+    const unsigned char *body;          /* compiled-in: the bytes; NULL when from file */
+    int file;                           /* -1, or the open file the body comes from */
+    off_t file_start;                   /* where the body starts in file */
     size_t body_len, body_off;
     char error_body[64];                /* per connection: a partly sent error must not change */
 };
 
 static struct conn **conns;
 static int nconns, max_conns = DEFAULT_MAX_CONNS;
+static const char *root;                /* --root: NULL serves the compiled-in files */
+static unsigned char chunk[CHUNK_SIZE]; /* shared by every connection: see the top */
+
+/* What a request resolved to: the bytes to send (one of data and fd), and their metadata. */
+struct target {
+    const unsigned char *data;
+    int fd;
+    uint64_t size;
+    int64_t mtime;                      /* -1: unknown (compiled-in) */
+    const char *type;
+};
 
 static const struct embedded_file *find_file(const char *path)
 {
@@ -72,39 +98,153 @@ static const struct embedded_file *lookup(const char *path)
     return find_file(full);
 }
 
-static const char *http_date(void)
+/* Whether some compiled-in file lies under directory `path` (no trailing slash). */
+static int embedded_dir(const char *path)
 {
-    static char date[DATE_LEN];
-    static time_t cached;
-    time_t now = time(NULL);
+    size_t n = strlen(path), lo = 0, hi = embedded_file_count;
+    while (lo < hi) {                   /* the first name >= path + "/" */
+        size_t mid = (lo + hi) / 2;
+        int c = strncmp(embedded_files[mid].path, path, n);
+        if (c < 0 || (c == 0 && (unsigned char)embedded_files[mid].path[n] < '/'))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < embedded_file_count && !strncmp(embedded_files[lo].path, path, n) && embedded_files[lo].path[n] == '/';
+}
+
+/* A compiled-in file: 200, 301 (a directory without its slash) or 404. */
+static int find_embedded(const char *path, struct target *t)
+{
+    const struct embedded_file *f = lookup(path);
+    if (!f)
+        return path[strlen(path) - 1] != '/' && embedded_dir(path) ? 301 : 404;
+    *t = (struct target){ .data = f->data, .fd = -1, .size = f->size, .mtime = -1, .type = http_content_type(f->path) };
+    return 200;
+}
+
+/* A file under --root: 200 (t->fd open), 301, 404, 414 or 503 (no descriptor left). A directory
+ * means its index.html; one without it is 404, as there are no listings. */
+static int find_in_root(const char *path, struct target *t)
+{
+    static char full[FS_PATH_MAX];
+    struct stat st;
+    int dir = path[strlen(path) - 1] == '/';
+    if ((size_t)snprintf(full, sizeof full, "%s%s%s", root, path, dir ? "index.html" : "") >= sizeof full)
+        return 414;
+    if (stat(full, &st) < 0)
+        return errno == ENAMETOOLONG ? 414 : 404;
+    if (S_ISDIR(st.st_mode))
+        return dir ? 404 : 301;
+    if (!S_ISREG(st.st_mode))
+        return 404;
+    int fd = open(full, O_RDONLY);
+    if (fd < 0)
+        return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? 503 : 404;
+    *t = (struct target){ .data = NULL, .fd = fd, .size = (uint64_t)st.st_size, .mtime = st.st_mtime,
+                          .type = http_content_type(full) };
+    return 200;
+}
+
+static const char *http_date(time_t now)
+{
+    static char date[HTTP_DATE_LEN];
+    static time_t cached = -1;
     if (now != cached) {
-        struct tm tm;
-        strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
+        http_format_date(now, date);
         cached = now;
     }
     return date;
 }
 
+/* The relative reference that adds the missing slash to a directory: its last segment and "/"
+ * (RFC 9110 §10.2.2 allows a relative Location). "./" first, so a segment with ':' is no scheme.
+ * NULL when it does not fit. */
+static const char *slash_location(const char *path)
+{
+    static char loc[LOCATION_MAX];
+    static char seg[HTTP_PATH_MAX + 1];
+    snprintf(seg, sizeof seg, "%s/", strrchr(path, '/') + 1);
+    loc[0] = '.', loc[1] = '/';
+    return http_encode_path(seg, loc + 2, sizeof loc - 2) ? loc : NULL;
+}
+
+/* If-Modified-Since (RFC 9110 §13.1.3): whether to answer 304. Ignored when If-None-Match is
+ * present, when repeated or unparseable, and when later than now (an invalid date). */
+static int not_modified(const struct http_request *r, int64_t mtime, time_t now)
+{
+    int64_t since;
+    const struct http_field *f = &r->if_modified_since;
+    if (mtime < 0 || f->count != 1 || r->if_none_match.count ||
+        http_parse_date(f->value, f->len, &since) || since > (int64_t)now)
+        return 0;
+    return mtime <= since;
+}
+
+/* Which range to send (RFC 9110 §14.2): 200 (all), 206 or 416. Range only applies to GET; with
+ * If-Range the range holds only if the date is exactly our Last-Modified (we have no entity tags,
+ * so a tag never matches, §13.1.5). */
+static int choose_range(const struct http_request *r, const struct target *t, const char *last_modified,
+                        uint64_t *first, uint64_t *last)
+{
+    const struct http_field *ir = &r->if_range;
+    if (r->method != HTTP_GET || r->range.count != 1)
+        return 200;
+    if (ir->count && (!last_modified || ir->count != 1 || ir->len != strlen(last_modified) ||
+                      memcmp(ir->value, last_modified, ir->len)))
+        return 200;
+    return http_range(r->range.value, r->range.len, t->size, first, last);
+}
+
+static void end_body(struct conn *c)
+{
+    if (c->file >= 0)
+        close(c->file);
+    c->file = -1;
+}
+
+/* Set up the answer to r (status 0) or an error status, with r NULL when it could not be read. */
 static void respond(struct conn *c, int status, const struct http_request *r, int keep_alive)
 {
-    const unsigned char *body;
-    size_t len;
-    const char *type;
-    const struct embedded_file *f = NULL;
-    if (status == 0 && !(f = lookup(r->path)))
-        status = 404;
-    if (f) {
-        status = 200;
-        body = f->data, len = f->size, type = http_content_type(f->path);
-    } else {
-        len = (size_t)snprintf(c->error_body, sizeof c->error_body, "%d %s\n", status, http_reason(status));
-        body = (const unsigned char *)c->error_body, type = "text/plain; charset=utf-8";
+    time_t now = time(NULL);
+    struct target t = { .fd = -1, .mtime = -1 };
+    struct http_response res = { .keep_alive = keep_alive, .date = http_date(now) };
+    char last_modified[HTTP_DATE_LEN];
+    uint64_t first = 0, last = 0;
+    if (status == 0)
+        status = root ? find_in_root(r->path, &t) : find_embedded(r->path, &t);
+    if (status == 301 && !(res.location = slash_location(r->path)))
+        status = 414;
+    if (status == 200) {
+        if (t.mtime >= 0)
+            http_format_date(t.mtime, last_modified), res.last_modified = last_modified;
+        res.accept_ranges = 1;
+        res.size = t.size;
+        status = not_modified(r, t.mtime, now) ? 304 : choose_range(r, &t, res.last_modified, &first, &last);
     }
+    end_body(c);
+    if (status == 200 || status == 206) {
+        if (status == 200)
+            first = 0, last = t.size - 1;               /* an empty file: last + 1 wraps to 0 */
+        res.content_type = t.type;
+        res.content_length = last - first + 1;
+        res.range_first = first, res.range_last = last;
+        c->body = t.data ? t.data + first : NULL;
+        c->file = t.fd, c->file_start = (off_t)first, t.fd = -1;
+    } else if (status == 304) {
+        c->body = NULL, res.content_length = 0;
+    } else {
+        res.content_length = (size_t)snprintf(c->error_body, sizeof c->error_body, "%d %s\n", status, http_reason(status));
+        res.content_type = "text/plain; charset=utf-8";
+        c->body = (const unsigned char *)c->error_body;
+    }
+    if (t.fd >= 0)
+        close(t.fd);                                    /* 304, 416: the file is not sent */
+    res.status = status;
     c->keep_alive = keep_alive;
-    c->head_len = http_response_head(c->head, sizeof c->head, status, type, len, keep_alive, http_date());
+    c->head_len = http_response_head(c->head, sizeof c->head, &res);
     c->head_off = 0;
-    c->body = body;
-    c->body_len = r && r->method == HTTP_HEAD ? 0 : len;
+    c->body_len = (r && r->method == HTTP_HEAD) || status == 304 ? 0 : res.content_length;
     c->body_off = 0;
     c->sending = 1;
 }
@@ -112,6 +252,7 @@ static void respond(struct conn *c, int status, const struct http_request *r, in
 static void drop(int i)
 {
     close(conns[i]->fd);
+    end_body(conns[i]);
     free(conns[i]);
     conns[i] = conns[--nconns];
 }
@@ -154,18 +295,38 @@ static int on_readable(struct conn *c)
     return 0;
 }
 
+/* Send the next chunk of a body that comes from a file. What send did not take is read again
+ * next time: the shared buffer is another connection's by then. */
+static ssize_t send_file_chunk(struct conn *c)
+{
+    size_t want = c->body_len - c->body_off;
+    if (want > CHUNK_SIZE)
+        want = CHUNK_SIZE;
+    ssize_t got = pread(c->file, chunk, want, c->file_start + (off_t)c->body_off);
+    if (got <= 0) {
+        errno = EIO;                    /* shrank under us: the promised length cannot be met */
+        return -1;
+    }
+    return send(c->fd, chunk, (size_t)got, 0);
+}
+
 static int on_writable(struct conn *c)
 {
     while (c->head_off < c->head_len || c->body_off < c->body_len) {
         int head = c->head_off < c->head_len;
-        const void *p = head ? (const void *)(c->head + c->head_off) : c->body + c->body_off;
-        size_t left = head ? c->head_len - c->head_off : c->body_len - c->body_off;
-        ssize_t n = send(c->fd, p, left, head && c->body_len ? MSG_MORE : 0);
+        ssize_t n;
+        if (head)
+            n = send(c->fd, c->head + c->head_off, c->head_len - c->head_off, c->body_len ? MSG_MORE : 0);
+        else if (c->body)
+            n = send(c->fd, c->body + c->body_off, c->body_len - c->body_off, 0);
+        else
+            n = send_file_chunk(c);
         if (n < 0)
             return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
         *(head ? &c->head_off : &c->body_off) += (size_t)n;
     }
     c->sending = 0;
+    end_body(c);
     if (!c->keep_alive) {
         /* Closing now, with the client's unread bytes still queued, would send a reset that can
          * destroy the response before the client reads it: shut our side, read theirs to the end. */
@@ -195,6 +356,7 @@ static void accept_all(int lfd, time_t now)
         c->last_active = now;
         c->in_len = 0;
         c->sending = 0;
+        c->file = -1;
         c->lingering_until = 0;
         conns[nconns++] = c;
     }
@@ -227,6 +389,28 @@ static int number_arg(const char *s, int min, int max, int *out)
     return 0;
 }
 
+/* --root must name a directory; a trailing slash is dropped, as request paths bring their own. */
+static int check_root(void)
+{
+    static char dir[PATH_MAX];
+    struct stat st;
+    errno = 0;
+    if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "httpd: --root %s: %s\n", root, errno ? strerror(errno) : "not a directory");
+        return -1;
+    }
+    size_t n = strlen(root);
+    if (n >= sizeof dir) {
+        fprintf(stderr, "httpd: --root %s: %s\n", root, strerror(ENAMETOOLONG));
+        return -1;
+    }
+    memcpy(dir, root, n + 1);
+    while (n > 0 && dir[n - 1] == '/')
+        dir[--n] = 0;
+    root = dir;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int port = DEFAULT_PORT;
@@ -235,7 +419,9 @@ int main(int argc, char **argv)
             continue;
         if (!strcmp(argv[i], "--max-connections") && i + 1 < argc && !number_arg(argv[++i], 1, 100000, &max_conns))
             continue;
-        fprintf(stderr, "httpd: bad argument '%s'\nusage: httpd [--port N] [--max-connections N]\n", argv[i]);
+        if (!strcmp(argv[i], "--root") && i + 1 < argc && (root = argv[++i])[0])
+            continue;
+        fprintf(stderr, "httpd: bad argument '%s'\nusage: httpd [--port N] [--max-connections N] [--root DIR]\n", argv[i]);
         return 2;
     }
     int lfd = listen_on(port);
@@ -243,7 +429,12 @@ int main(int argc, char **argv)
     conns = malloc((size_t)max_conns * sizeof *conns);
     if (lfd < 0 || !pfds || !conns)
         return 1;
-    printf("httpd: serving %zu files on port %d\n", embedded_file_count, port);
+    if (root && check_root() < 0)
+        return 2;
+    if (root)
+        printf("httpd: serving %s on port %d\n", root[0] ? root : "/", port);
+    else
+        printf("httpd: serving %zu files on port %d\n", embedded_file_count, port);
     fflush(stdout);
 
     for (;;) {

@@ -72,6 +72,22 @@ else
   fail "httpd-big: builds" "make APP=$big failed" "$LOGS/build-httpd-big.log"
 fi
 
+# --- httpd --root: a tree made on the host, in an initrd that unpacks it to /srv ------------------
+rtree=$BUILD/tests/httpd-root
+rm -rf "$rtree" && mkdir -p "$rtree/srv/sub" "$rtree/srv/media"
+printf '<h1>from the initrd</h1>\n' >"$rtree/srv/index.html"
+printf 'sub\n' >"$rtree/srv/sub/index.html"
+printf 'a name with a space\n' >"$rtree/srv/with space.txt"
+head -c 4096 /dev/urandom >"$rtree/srv/media/clip.mp4"
+head -c $((3 * 1024 * 1024)) /dev/urandom >"$rtree/srv/big.bin"
+(cd "$rtree" && find srv | LC_ALL=C sort | cpio --quiet -o -H newc) >"$BUILD/tests/httpd-root.cpio"
+port=$(free_port)
+if QEMU_EXTRA="-initrd $BUILD/tests/httpd-root.cpio" service_start httpd-root build/httpd.elf '^httpd: serving /srv' \
+     "tcp:127.0.0.1:$port-:80" -- --root /srv; then
+  checks httpd-root tests/services/httpd_root.sh "$port" "$rtree/srv"
+  service_stop httpd-root
+fi
+
 # --- httpd with a static address: slirp forwards to that address, so an answer proves it ----
 port=$(free_port)
 if service_start httpd-static build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-10.0.2.77:8080" \

@@ -29,3 +29,13 @@ check "keep-alive: three requests, one connection" '[ "$out" = $'"'"'200 1\n200 
 
 "${C[@]}" -o "$tmp/b" "$base/bench/64k.txt"
 check "a 64 KiB file arrives whole" 'cmp -s "$tmp/b" "$www/bench/64k.txt"' "body differs"
+
+# the compiled-in files: ranges too, no Last-Modified (the image has no date for them), redirects
+code=$("${C[@]}" -r 100-199 -D "$tmp/h" -o "$tmp/b" -w '%{http_code}' "$base/bench/64k.txt")
+check "a compiled-in file serves a range (206)" \
+  '[ "$code" = 206 ] && cmp -s "$tmp/b" <(tail -c +101 "$www/bench/64k.txt" | head -c 100) && grep -qi "^content-range: bytes 100-199/$(stat -c %s "$www/bench/64k.txt")" "$tmp/h"' \
+  "status $code, $(grep -i content-range "$tmp/h")"
+code=$("${C[@]}" -D "$tmp/h" -o /dev/null -w '%{http_code}' "$base/style.css")
+check "a compiled-in file: Accept-Ranges, no Last-Modified" 'grep -qi "^accept-ranges: bytes" "$tmp/h" && ! grep -qi "^last-modified" "$tmp/h"' "$(tr -d '\r' <"$tmp/h" | tr '\n' '|')"
+code=$("${C[@]}" -D "$tmp/h" -o /dev/null -w '%{http_code}' "$base/bench")
+check "a compiled-in directory without its slash is 301" '[ "$code" = 301 ] && grep -qi "^location: \./bench/" "$tmp/h"' "status $code"
