@@ -121,7 +121,7 @@ static void ff_put(struct vfs_node *n)
 
 static const struct vfs_ops fatfs_ops = {
     ff_lookup, ff_create, ff_read, ff_write, ff_truncate, ff_remove, ff_rename,
-    ff_readdir, ff_stat, ff_sync, ff_put,
+    ff_readdir, ff_stat, ff_sync, ff_put, NULL,
 };
 
 struct vfs_node *fatfs_open(struct blkdev *dev, int read_only, char *why, size_t why_len)

@@ -78,6 +78,8 @@ int initrd_unpack(const unsigned char *buf, size_t len, char *why, size_t why_le
             rc = make_file(p, &e);
         else
             continue;                    /* links and devices: nothing here could use them */
+        if (rc == 0)
+            vfs_set_mtime(p, (time_t)e.mtime);     /* as the archive has it: Last-Modified, make */
         if (rc < 0) {
             ksnprintf(why, why_len, "%s: %s (error %d)", p, rc == -ENOSPC ? "no memory left for it" : "cannot be made there", -rc);
             return rc;

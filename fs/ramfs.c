@@ -251,7 +251,13 @@ static void ram_put(struct vfs_node *n)
         node_free(R(n));
 }
 
+static int ram_set_mtime(struct vfs_node *n, time_t mtime)
+{
+    R(n)->mtime = mtime;
+    return 0;
+}
+
 static const struct vfs_ops ramfs_ops = {
     ram_lookup, ram_create, ram_read, ram_write, ram_truncate, ram_remove, ram_rename,
-    ram_readdir, ram_stat, ram_sync, ram_put,
+    ram_readdir, ram_stat, ram_sync, ram_put, ram_set_mtime,
 };

@@ -519,6 +519,19 @@ int vfs_chdir(const char *path)
     return rc;
 }
 
+int vfs_set_mtime(const char *path, time_t mtime)
+{
+    int m, rc;
+    struct vfs_node *n;
+    mutex_lock(&lock);
+    if ((rc = ensure_root()) == 0 && (rc = resolve(path, &m, &n)) == 0) {
+        rc = mounts[m].read_only ? -EROFS : n->ops->set_mtime ? n->ops->set_mtime(n, mtime) : -EPERM;
+        node_put(n);
+    }
+    mutex_unlock(&lock);
+    return rc;
+}
+
 int vfs_getcwd(char *buf, size_t size)
 {
     if (strlen(cwd) + 1 > size)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define VFS_NAME_MAX 255                 /* bytes in one name, as Linux's NAME_MAX */
 #define VFS_PATH_MAX 1024                /* bytes in a whole path, with its NUL */
@@ -47,6 +48,8 @@ struct vfs_ops {
     int (*sync)(struct vfs_node *n);
     /* No handle to n is left (refs is 0): forget it, or free it if it was removed. */
     void (*put)(struct vfs_node *n);
+    /* Set the modification time (utime); NULL when the filesystem cannot: -EPERM. */
+    int (*set_mtime)(struct vfs_node *n, time_t mtime);
 };
 
 /* The part of a filesystem's node the VFS reads. refs counts the handles out: a filesystem's
@@ -95,6 +98,8 @@ int vfs_rmdir(const char *path);
 int vfs_unlink(const char *path);
 int vfs_rename(const char *from, const char *to);
 int vfs_chdir(const char *path);
+/* The modification time of what path names (the initrd keeps the archive's; utime). */
+int vfs_set_mtime(const char *path, time_t mtime);
 /* The working directory into buf; -ERANGE if it does not fit. */
 int vfs_getcwd(char *buf, size_t size);
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 /* A program that only stats or makes directories still needs the initrd and its disks: this
@@ -28,6 +30,12 @@ int mkdir(const char *path, mode_t mode) { return posix(vfs_mkdir(path, mode)); 
 int rename(const char *from, const char *to) { return posix(vfs_rename(from, to)); }
 int truncate(const char *path, off_t size) { return posix(vfs_truncate(path, size)); }
 int chdir(const char *path) { return posix(vfs_chdir(path)); }
+
+/* Only the modification time is kept; times NULL means now. */
+int utime(const char *path, const struct utimbuf *times)
+{
+    return posix(vfs_set_mtime(path, times ? times->modtime : time(NULL)));
+}
 
 /* No filesystem here keeps hard links (FAT cannot): as Linux says for FAT. */
 int link(const char *from, const char *to)

@@ -26,6 +26,8 @@ check "a 200 says Accept-Ranges: bytes and the length" '[ "$(header accept-range
   "Accept-Ranges '$(header accept-ranges)', Content-Length '$(header content-length)'"
 lm=$(header last-modified)
 check "Last-Modified is an IMF-fixdate" '[[ "$lm" =~ ^[A-Z][a-z]{2},\ [0-9]{2}\ [A-Z][a-z]{2}\ [0-9]{4}\ [0-9]{2}:[0-9]{2}:[0-9]{2}\ GMT$ ]]' "'$lm'"
+want_lm=$(TZ=GMT LC_ALL=C date -d "@$(stat -c %Y "$tree/big.bin")" '+%a, %d %b %Y %H:%M:%S GMT')
+check "Last-Modified is the file's time in the archive" '[ "$lm" = "$want_lm" ]' "'$lm', expected '$want_lm'"
 
 code=$("${C[@]}" -r 1000-1999 -D "$tmp/h" -o "$tmp/b" -w '%{http_code}' "$base/big.bin")
 slice 1000 1000 >"$tmp/want"
