@@ -38,8 +38,9 @@ static int in_ram(const struct boot_info *bi, uint64_t b, uint64_t e)
     return 0;
 }
 
-/* Free bytes above at, up to the next module or the end of at's RAM range. */
-static uint64_t room_above(const struct boot_info *bi, uint64_t at)
+/* Free bytes above at, up to the next thing in the way (a module, the bitmap [bitmap, bitmap_end))
+ * or the end of at's RAM range. */
+static uint64_t room_above(const struct boot_info *bi, uint64_t at, uint64_t bitmap, uint64_t bitmap_end)
 {
     uint64_t end = at;
     for (int i = 0; i < bi->nram; i++)
@@ -48,18 +49,20 @@ static uint64_t room_above(const struct boot_info *bi, uint64_t at)
     for (int i = 0; i < bi->nmodules; i++)
         if (bi->modules[i].base >= at && PAGE_ROUND_DOWN(bi->modules[i].base) < end)
             end = PAGE_ROUND_DOWN(bi->modules[i].base);
+    if (at < bitmap_end && bitmap_end <= end)
+        end = at < bitmap ? (bitmap < end ? bitmap : end) : at;   /* the heap may not start inside it */
     return end > at ? end - at : 0;
 }
 
 /* The heap grows up from one place and stops at the first page it cannot take, so it starts
  * where the most room is: right after the bitmap, or after a module (QEMU's multiboot loader
  * puts the initrd right after the image; its PVH loader, near the top of RAM). */
-static uintptr_t heap_place(const struct boot_info *bi, uintptr_t after_bitmap)
+static uintptr_t heap_place(const struct boot_info *bi, uintptr_t bitmap, uintptr_t bitmap_end)
 {
-    uintptr_t best = after_bitmap;
+    uintptr_t best = bitmap_end;
     for (int i = 0; i < bi->nmodules; i++) {
         uintptr_t c = PAGE_ROUND_UP(bi->modules[i].base + bi->modules[i].len);
-        if (room_above(bi, c) > room_above(bi, best))
+        if (room_above(bi, c, bitmap, bitmap_end) > room_above(bi, best, bitmap, bitmap_end))
             best = c;
     }
     return best;
@@ -107,7 +110,7 @@ void memory_init(const struct boot_info *bi)
     claim_modules(bi);
     ram_ranges = bi->ram;
     nram_ranges = bi->nram;
-    heap_base = heap_place(bi, bitmap + bitmap_bytes);
+    heap_base = heap_place(bi, bitmap, bitmap + bitmap_bytes);
 }
 
 const struct mem_range *mem_modules(int *n)
