@@ -1,4 +1,5 @@
 #include "pci.h"
+#include "pci_check.h"
 #include "paging.h"
 #include "printk.h"
 #include "x86.h"
@@ -37,8 +38,6 @@
 #define MSIX_ENABLE (1u << 15)
 #define MSIX_FUNCTION_MASK (1u << 14)
 #define MSIX_SIZE_MASK 0x7FF
-#define MSIX_BIR_MASK 0x7
-#define MSIX_ENTRY_SIZE 16
 #define MSIX_VECTOR_MASKED 1
 #define MSI_ADDRESS 0xFEE00000u       /* to the local APIC, destination ID 0: the boot CPU */
 
@@ -192,11 +191,23 @@ void *pci_map_bar(const struct pci_device *d, int bar)
     return (void *)(uintptr_t)b->addr;
 }
 
+static int msix_entries(const struct pci_device *d, uint8_t cap)
+{
+    return (pci_read16(d, cap + MSIX_CONTROL) & MSIX_SIZE_MASK) + 1;
+}
+
+/* The MSI-X table, once its place is checked against the BAR it names (PCI 3.0 §6.8.2.4): a
+ * device must not aim our writes outside its own registers. NULL, said on the console, if not. */
 static volatile uint32_t *msix_table(const struct pci_device *d, uint8_t cap)
 {
     uint32_t t = pci_read32(d, cap + MSIX_TABLE);
-    uint8_t *bar = pci_map_bar(d, t & MSIX_BIR_MASK);
-    return bar ? (volatile uint32_t *)(bar + (t & ~MSIX_BIR_MASK)) : 0;
+    char why[96];
+    if (pci_msix_table_check(d->bar, t, (unsigned)msix_entries(d, cap), why, sizeof why) < 0) {
+        kprintf("mayfly: pci %02x:%02x.%x: %s; MSI-X refused\n", d->bus, d->slot, d->func, why);
+        return 0;
+    }
+    uint8_t *bar = pci_map_bar(d, t & PCI_MSIX_BIR_MASK);
+    return bar ? (volatile uint32_t *)(bar + (t & ~(uint32_t)PCI_MSIX_BIR_MASK)) : 0;
 }
 
 int pci_msix_init(struct pci_device *d)
@@ -206,21 +217,26 @@ int pci_msix_init(struct pci_device *d)
         return -ENODEV;
     volatile uint32_t *table = msix_table(d, cap);
     if (!table)
-        return -ENODEV;
+        return -EINVAL;
     uint16_t control = pci_read16(d, cap + MSIX_CONTROL);
-    int n = (control & MSIX_SIZE_MASK) + 1;
+    int n = msix_entries(d, cap);
     for (int i = 0; i < n; i++)
-        table[i * MSIX_ENTRY_SIZE / 4 + 3] = MSIX_VECTOR_MASKED;
+        table[i * PCI_MSIX_ENTRY_SIZE / 4 + 3] = MSIX_VECTOR_MASKED;
     pci_write16(d, cap + MSIX_CONTROL, (control | MSIX_ENABLE) & ~MSIX_FUNCTION_MASK);
     pci_write16(d, REG_COMMAND, pci_read16(d, REG_COMMAND) | COMMAND_INTX_DISABLE);
     return n;
 }
 
-void pci_msix_set(const struct pci_device *d, int n, uint8_t vector)
+int pci_msix_set(const struct pci_device *d, int n, uint8_t vector)
 {
-    volatile uint32_t *e = msix_table(d, pci_find_cap(d, PCI_CAP_MSIX, 0)) + n * MSIX_ENTRY_SIZE / 4;
+    uint8_t cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
+    volatile uint32_t *table = cap ? msix_table(d, cap) : 0;
+    if (!table || n < 0 || n >= msix_entries(d, cap))
+        return -EINVAL;
+    volatile uint32_t *e = table + n * PCI_MSIX_ENTRY_SIZE / 4;
     e[0] = MSI_ADDRESS;
     e[1] = 0;
     e[2] = vector;                    /* fixed delivery, edge */
     e[3] = 0;                         /* unmasked */
+    return 0;
 }

@@ -39,8 +39,10 @@ void pci_enable(const struct pci_device *d);
 /* Map a memory BAR (uncached) and return its address; NULL for an I/O or missing BAR. */
 void *pci_map_bar(const struct pci_device *d, int bar);
 
-/* Set up MSI-X with every entry masked. Returns the number of entries, or -ENODEV. */
+/* Set up MSI-X with every entry masked. Returns the number of entries, -ENODEV (no MSI-X), or
+ * -EINVAL (the table the device names lies outside its BAR: said on the console, not used). */
 int pci_msix_init(struct pci_device *d);
-/* Point MSI-X entry n at the vector on the boot CPU and unmask it. */
-void pci_msix_set(const struct pci_device *d, int n, uint8_t vector);
+/* Point MSI-X entry n at the vector on the boot CPU and unmask it: 0, or -EINVAL when n is not
+ * an entry of the device's table. */
+int pci_msix_set(const struct pci_device *d, int n, uint8_t vector);
 #endif

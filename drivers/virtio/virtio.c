@@ -1,6 +1,8 @@
 /* What every virtio driver does the same way, whatever the transport: the library of virtio.h.
  * Nothing here calls a driver. */
 #include "virtio.h"
+#include "virtio_check.h"
+#include "../../kernel/clock.h"
 #include "../../kernel/fence.h"
 #include "../../kernel/memory.h"
 #include "../../kernel/format.h"
@@ -9,19 +11,39 @@
 #include <errno.h>
 #include <string.h>
 
+#define RESET_TIMEOUT_NS NSEC_PER_SEC  /* §2.1.2: "SHOULD wait for the device to reset"; not forever */
+
 void virtio_fail(struct virtio_device *dev, const char *why)
 {
+    if (dev->failed)                   /* the first reason is the one to tell */
+        return;
+    dev->failed = 1;
     kprintf("mayfly: %s (virtio %s at %s): %s; device disabled\n", dev->name[0] ? dev->name : "virtio",
             dev->kind, dev->where, why);
     dev->t->set_status(dev, dev->t->status(dev) | VIRTIO_STATUS_FAILED);
+}
+
+/* §2.1.2/§4.1.4.3.2: after a reset the device's status reads 0 once it is done; a device that
+ * never gets there must not hold the boot. */
+static int wait_reset(struct virtio_device *dev)
+{
+    uint64_t deadline = clock_monotonic_ns() + RESET_TIMEOUT_NS;
+    while (dev->t->status(dev) != 0) {
+        if (clock_monotonic_ns() > deadline)
+            return -ETIMEDOUT;
+        cpu_pause();
+    }
+    return 0;
 }
 
 int virtio_negotiate(struct virtio_device *dev, uint64_t wanted, uint64_t required)
 {
     const struct virtio_transport *t = dev->t;
     t->set_status(dev, 0);                                       /* 1: reset */
-    while (t->status(dev) != 0)                                  /* it must read 0 before we go on */
-        ;
+    if (wait_reset(dev) < 0) {
+        virtio_fail(dev, "its status did not read 0 within 1 s of reset");
+        return -ENODEV;
+    }
     t->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);               /* 2 */
     t->set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);   /* 3 */
     if (dev->modern)
@@ -61,9 +83,14 @@ int virtio_setup_queue(struct virtio_device *dev, struct virtq *vq, uint16_t ind
                        uint16_t indirect_max)
 {
     int fixed;
-    uint16_t size = dev->t->queue_max(dev, index, &fixed);
-    if (size == 0 || index >= VIRTIO_MAX_QUEUES)
+    if (index >= VIRTIO_MAX_QUEUES)
         return -ENODEV;
+    uint16_t size = dev->t->queue_max(dev, index, &fixed);
+    char why[96];
+    if (virtio_queue_size_check(index, size, why, sizeof why) < 0) {
+        virtio_fail(dev, why);
+        return -ENODEV;
+    }
     if (!fixed)
         while (size > max_size)
             size /= 2;
@@ -89,9 +116,12 @@ void virtio_start(struct virtio_device *dev)
            (unsigned long)dev->features, dev->msix ? ", MSI-X" : "");
 }
 
-void virtio_config_read(struct virtio_device *dev, unsigned off, void *buf, unsigned len)
+int virtio_config_read(struct virtio_device *dev, unsigned off, void *buf, unsigned len)
 {
-    dev->t->config_read(dev, off, buf, len);
+    if (dev->t->config_read(dev, off, buf, len) == 0)
+        return 0;
+    memset(buf, 0, len);
+    return -EIO;
 }
 
 void virtio_kick(struct virtio_device *dev, struct virtq *vq)

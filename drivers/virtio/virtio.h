@@ -35,7 +35,8 @@ struct virtio_transport {
     uint16_t (*queue_max)(struct virtio_device *, uint16_t index, int *fixed_size);
     int (*queue_enable)(struct virtio_device *, struct virtq *);
     void (*notify)(struct virtio_device *, uint16_t index);
-    void (*config_read)(struct virtio_device *, unsigned off, void *buf, unsigned len);
+    /* 0, or -EIO when [off, off + len) is not in the device's configuration */
+    int (*config_read)(struct virtio_device *, unsigned off, void *buf, unsigned len);
     /* route the device's interrupt to virtio_interrupt(dev); 0 or -errno */
     int (*irq_setup)(struct virtio_device *);
 };
@@ -50,12 +51,14 @@ struct virtio_device {
     uint64_t features;                                /* negotiated */
     int msix;                                         /* interrupts come as MSI-X messages (set by
                                                          the transport's irq_setup) */
+    int failed;                                       /* given up on (virtio_fail) */
     /* interrupts: recorded by the handler, waited for by the driver's service thread */
     int irq_pending;
     struct waitq irq_wait;
 };
 
-/* §3.1.1 steps 1-6: reset, acknowledge, negotiate. The device must offer every feature in
+/* §3.1.1 steps 1-6: reset (the status must read 0 within 1 s, else the device is refused),
+ * acknowledge, negotiate. The device must offer every feature in
  * `required` (else the device is refused with a message naming what it lacks); of `wanted`,
  * what it offers is taken (dev->features). Returns 0 or -ENODEV. */
 int virtio_negotiate(struct virtio_device *dev, uint64_t wanted, uint64_t required);
@@ -65,20 +68,25 @@ int virtio_negotiate(struct virtio_device *dev, uint64_t wanted, uint64_t requir
  * or -ENODEV (the device is failed with a message). */
 int virtio_route_interrupt(struct virtio_device *dev);
 
-/* Allocate and give the device queue `index`, at most max_size long. Returns 0 or -errno. */
+/* Allocate and give the device queue `index`, at most max_size long. Returns 0 or -errno; a
+ * queue that does not exist or whose size is not a power of 2 (§2.7) fails the device. */
 int virtio_setup_queue(struct virtio_device *dev, struct virtq *vq, uint16_t index, uint16_t max_size,
                        uint16_t indirect_max);
 
 /* DRIVER_OK (§3.1.1 step 8): the device is live; `debug` lists it. */
 void virtio_start(struct virtio_device *dev);
 
-/* Read len bytes of the device-specific configuration at off. */
-void virtio_config_read(struct virtio_device *dev, unsigned off, void *buf, unsigned len);
+/* Read len bytes of the device-specific configuration at off. Returns 0, or -EIO (buf zeroed)
+ * when the device's configuration does not hold them (a modern PCI device may have none): a
+ * driver that needs the value refuses the device. */
+int virtio_config_read(struct virtio_device *dev, unsigned off, void *buf, unsigned len);
 
 /* Notify the device of new requests on vq if it wants to be. */
 void virtio_kick(struct virtio_device *dev, struct virtq *vq);
 
-/* Give up on a device: FAILED status, a message naming it. */
+/* Give up on a device: FAILED status, a message naming it and why. Only the first call on a
+ * device does anything, so a transport can fail it with the precise reason and the driver's
+ * more general one after it is not printed. */
 void virtio_fail(struct virtio_device *dev, const char *why);
 
 /* Called by the transports' interrupt handlers once they know the device raised it: wakes the

@@ -4,6 +4,7 @@
  * nothing of them and submitting allocates nothing. Interrupts only wake the device's service
  * thread, which finishes completed requests in thread context. */
 #include "virtio_blk.h"
+#include "virtio_check.h"
 #include "../../kernel/memory.h"
 #include "../../kernel/format.h"
 #include "../../kernel/printk.h"
@@ -54,11 +55,6 @@ struct vblk {
 static struct vblk disks[MAX_DISKS];
 static int ndisks;
 
-static int segments_for(struct vblk *vb, uint32_t bytes)
-{
-    return vb->size_max ? (int)((bytes + vb->size_max - 1) / vb->size_max) : 1;
-}
-
 static void put_slot(struct vblk *vb, struct slot *sl)
 {
     sl->req = NULL;
@@ -73,12 +69,12 @@ static int pieces(struct vblk *vb, struct slot *sl, struct blk_request *r, struc
     int n = 0;
     bufs[n++] = (struct vq_buf){ &sl->hdr, sizeof sl->hdr, 0 };
     if (r->op != BLK_FLUSH) {
-        uint32_t bytes = r->count * BLK_SECTOR;
-        int segs = segments_for(vb, bytes);
-        if (segs > MAX_SEGMENTS || (vb->seg_max && (uint32_t)segs > vb->seg_max))
+        uint32_t seg;                  /* bytes in 64 bits: count * 512 wraps 32 at 4 GiB */
+        if (virtio_blk_segments(r->count, vb->size_max, vb->seg_max, MAX_SEGMENTS, &seg) < 0)
             return -EINVAL;
-        for (uint32_t off = 0; off < bytes;) {
-            uint32_t len = vb->size_max && bytes - off > vb->size_max ? vb->size_max : bytes - off;
+        uint64_t bytes = (uint64_t)r->count * BLK_SECTOR;
+        for (uint64_t off = 0; off < bytes;) {
+            uint32_t len = bytes - off > seg ? seg : (uint32_t)(bytes - off);
             bufs[n++] = (struct vq_buf){ (char *)r->buf + off, len, r->op == BLK_READ };
             off += len;
         }
@@ -171,6 +167,36 @@ static int make_slots(struct vblk *vb)
     return 0;
 }
 
+/* The configuration (§5.2.4): the capacity always, the limits the device offered; each value
+ * read is checked before it is used. 0, or -ENODEV (the device is failed, saying why). */
+static int read_config(struct vblk *vb)
+{
+    struct virtio_device *dev = vb->dev;
+    struct virtio_blk_limits l = { 0 };
+    uint64_t f = dev->features;
+    int rc = virtio_config_read(dev, CONFIG_CAPACITY, &l.capacity, sizeof l.capacity);
+    if (rc == 0 && (f & VIRTIO_BLK_F_BLK_SIZE))
+        rc = virtio_config_read(dev, CONFIG_BLK_SIZE, &l.blk_size, sizeof l.blk_size);
+    if (rc == 0 && (f & VIRTIO_BLK_F_SIZE_MAX))
+        rc = virtio_config_read(dev, CONFIG_SIZE_MAX, &l.size_max, sizeof l.size_max);
+    if (rc == 0 && (f & VIRTIO_BLK_F_SEG_MAX))
+        rc = virtio_config_read(dev, CONFIG_SEG_MAX, &l.seg_max, sizeof l.seg_max);
+    char why[96];
+    if (rc < 0)
+        ksnprintf(why, sizeof why, "its configuration lacks the capacity or the limits it offered");
+    else
+        rc = virtio_blk_limits_check(&l, why, sizeof why);
+    if (rc < 0) {
+        virtio_fail(dev, why);
+        return -ENODEV;
+    }
+    vb->blk.sectors = l.capacity;
+    vb->blk.block_size = l.blk_size ? l.blk_size : BLK_SECTOR;
+    vb->size_max = l.size_max;
+    vb->seg_max = l.seg_max;
+    return 0;
+}
+
 int virtio_blk_attach(struct virtio_device *dev, struct blkdev **out)
 {
     if (ndisks == MAX_DISKS)
@@ -183,14 +209,8 @@ int virtio_blk_attach(struct virtio_device *dev, struct blkdev **out)
     if (rc < 0 || (rc = virtio_route_interrupt(dev)) < 0)
         return rc;
     struct blkdev *b = &vb->blk;
-    virtio_config_read(dev, CONFIG_CAPACITY, &b->sectors, sizeof b->sectors);
-    b->block_size = BLK_SECTOR;
-    if (dev->features & VIRTIO_BLK_F_BLK_SIZE)
-        virtio_config_read(dev, CONFIG_BLK_SIZE, &b->block_size, sizeof b->block_size);
-    if (dev->features & VIRTIO_BLK_F_SIZE_MAX)
-        virtio_config_read(dev, CONFIG_SIZE_MAX, &vb->size_max, sizeof vb->size_max);
-    if (dev->features & VIRTIO_BLK_F_SEG_MAX)
-        virtio_config_read(dev, CONFIG_SEG_MAX, &vb->seg_max, sizeof vb->seg_max);
+    if ((rc = read_config(vb)) < 0)
+        return rc;
     b->read_only = (dev->features & VIRTIO_BLK_F_RO) != 0;
     b->can_flush = (dev->features & VIRTIO_BLK_F_FLUSH) != 0;
     rc = virtio_setup_queue(dev, &vb->vq, 0, QUEUE_MAX, MAX_SEGMENTS + 2);

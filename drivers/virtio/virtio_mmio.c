@@ -2,6 +2,8 @@
  * virtio-mmio offers unless told force-legacy=false. One transport; the version, read from the
  * device, decides the few places they differ. */
 #include "virtio_mmio.h"
+#include "virtio_check.h"
+#include "../../kernel/printk.h"
 #include "../../kernel/format.h"
 #include "../../kernel/irq.h"
 #include "../../kernel/page_alloc.h"
@@ -32,7 +34,8 @@
 #define CONFIG_GENERATION 0x0FC
 #define CONFIG 0x100
 #define MMIO_MAGIC 0x74726976          /* "virt" */
-#define MMIO_SIZE 0x200
+#define MMIO_SIZE 0x200                /* what we map: registers and 256 bytes of configuration */
+#define REG_ALIGN 4                    /* registers are 32-bit, naturally aligned (§4.2.2) */
 #define PFN_SHIFT 12
 #define VERSION_LEGACY 1
 #define VERSION_MODERN 2
@@ -105,9 +108,11 @@ static int mmio_queue_enable(struct virtio_device *d, struct virtq *vq)
 static void mmio_notify(struct virtio_device *d, uint16_t index) { *reg(d, QUEUE_NOTIFY) = index; }
 
 /* Version 2 has a generation counter to read against (§4.2.2); version 1 has none. */
-static void mmio_config_read(struct virtio_device *d, unsigned off, void *buf, unsigned len)
+static int mmio_config_read(struct virtio_device *d, unsigned off, void *buf, unsigned len)
 {
     struct mmio *m = mmio(d);
+    if (!virtio_config_within(MMIO_SIZE - CONFIG, off, len))
+        return -EIO;                   /* beyond what we mapped */
     int counted = m->version == VERSION_MODERN;
     uint32_t gen;
     do {
@@ -115,6 +120,7 @@ static void mmio_config_read(struct virtio_device *d, unsigned off, void *buf, u
         for (unsigned i = 0; i < len; i++)
             ((uint8_t *)buf)[i] = m->base[CONFIG + off + i];
     } while (counted && gen != *reg(d, CONFIG_GENERATION));
+    return 0;
 }
 
 static void mmio_interrupt(void *p)
@@ -144,9 +150,22 @@ static const struct virtio_transport transport = {
     .irq_setup = mmio_irq_setup,
 };
 
+/* The range the platform (ACPI) gives: aligned for the registers, large enough for them and
+ * the configuration we read, and not wrapping the address space. */
+static int check_range(uint64_t base, uint64_t size)
+{
+    const char *why = base % REG_ALIGN        ? "is not 4-byte aligned"
+                    : size < MMIO_SIZE        ? "is shorter than 0x200 bytes"
+                    : base + size < base      ? "wraps the address space"
+                                              : 0;
+    if (why)
+        kprintf("mayfly: virtio-mmio range 0x%lx+0x%lx %s; refused\n", (unsigned long)base, (unsigned long)size, why);
+    return why ? -EINVAL : 0;
+}
+
 struct virtio_device *virtio_mmio_open(uint64_t base, uint64_t size, uint32_t gsi, int level)
 {
-    if (size < MMIO_SIZE || ndevices == MAX_DEVICES || vm_map(base, MMIO_SIZE, VM_WRITE | VM_UNCACHED) < 0)
+    if (ndevices == MAX_DEVICES || check_range(base, size) < 0 || vm_map(base, MMIO_SIZE, VM_WRITE | VM_UNCACHED) < 0)
         return NULL;
     struct mmio *m = &devices[ndevices];
     *m = (struct mmio){ .base = (volatile uint8_t *)(uintptr_t)base, .gsi = gsi, .level = level };

@@ -73,11 +73,13 @@ static void rx_done(struct netdev *net, struct netbuf *b)
     virtio_kick(vn->dev, &vn->rxq);
 }
 
-static void fail(struct vnet *vn, struct virtq *vq)
+static void fail_because(struct vnet *vn, const char *why)
 {
     vn->broken = 1;
-    virtio_fail(vn->dev, vq->error);
+    virtio_fail(vn->dev, why);
 }
+
+static void fail(struct vnet *vn, struct virtq *vq) { fail_because(vn, vq->error); }
 
 /* Take finished transmissions off the ring, handing their buffers back. */
 static void reclaim_tx(struct vnet *vn)
@@ -172,6 +174,12 @@ static void receive_all(struct vnet *vn)
         struct netbuf *b = cookie;
         const struct virtio_net_hdr *h = (const void *)rx_raw(vn, b);
         uint16_t nbuf = frame_buffers(vn, h);
+        if (nbuf > vn->rxq.size) {     /* more buffers than the ring has: a lie (§5.1.6.4) */
+            char why[64];
+            ksnprintf(why, sizeof why, "num_buffers %u exceeds the receive ring (%u)", nbuf, vn->rxq.size);
+            fail_because(vn, why);
+            return;
+        }
         if (len <= vn->hdr_len || nbuf == 0) {   /* nothing but a header: give the buffer back */
             post_rx(vn, b);
             continue;
@@ -236,6 +244,13 @@ int virtio_net_attach(struct virtio_device *dev, struct netdev **out)
     if (rc < 0 || (rc = virtio_route_interrupt(dev)) < 0)
         return rc;
     uint64_t f = dev->features;
+    /* §5.1.4: the MAC (required) and, if offered, the status must be in the configuration */
+    uint16_t status;
+    if (virtio_config_read(dev, CONFIG_MAC, vn->net.mac, sizeof vn->net.mac) < 0 ||
+        ((f & VIRTIO_NET_F_STATUS) && virtio_config_read(dev, CONFIG_STATUS, &status, sizeof status) < 0)) {
+        virtio_fail(dev, "its configuration lacks the MAC address or the status it offered");
+        return -ENODEV;
+    }
     vn->hdr_len = (f & (VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MRG_RXBUF)) ? HDR_LEN_MODERN : HDR_LEN_LEGACY;
     if ((rc = virtio_setup_queue(dev, &vn->rxq, RX_QUEUE, QUEUE_MAX, 0)) < 0 ||
         (rc = virtio_setup_queue(dev, &vn->txq, TX_QUEUE, QUEUE_MAX, 0)) < 0) {
@@ -256,7 +271,6 @@ int virtio_net_attach(struct virtio_device *dev, struct netdev **out)
 
     struct netdev *net = &vn->net;
     ksnprintf(net->name, sizeof net->name, "%s", dev->name);
-    virtio_config_read(dev, CONFIG_MAC, net->mac, sizeof net->mac);
     net->mtu = ETH_MTU;
     net->features = ((f & VIRTIO_NET_F_CSUM) ? NETDEV_TX_CSUM : 0) | ((f & VIRTIO_NET_F_GUEST_CSUM) ? NETDEV_RX_CSUM : 0) |
                     ((f & VIRTIO_NET_F_CSUM) && (f & VIRTIO_NET_F_HOST_TSO4) ? NETDEV_TSO4 : 0) |

@@ -22,8 +22,9 @@ struct virtio_device *virtio_pci_open(struct pci_device *p)
      * subsystem ID */
     uint16_t id = p->device >= DEVICE_MODERN_BASE ? p->device - DEVICE_MODERN_BASE : p->subsystem_device;
     pci_enable(p);
-    struct virtio_device *d = virtio_pci_modern_open(p, id);
-    if (!d && p->device <= DEVICE_TRANSITIONAL_LAST)
+    int refused;
+    struct virtio_device *d = virtio_pci_modern_open(p, id, &refused);
+    if (!d && !refused && p->device <= DEVICE_TRANSITIONAL_LAST)
         d = virtio_pci_legacy_open(p, id);
     return d;
 }
@@ -48,11 +49,16 @@ static void intx_interrupt(void *p)
 int virtio_pci_irq_setup(struct virtio_device *d)
 {
     struct virtio_pci *vp = virtio_pci_of(d);
-    if (pci_msix_init(vp->pci) > 0) {
+    int entries = pci_msix_init(vp->pci);
+    if (entries == -EINVAL)
+        return entries;                /* a table outside its BAR: a device that lies (kernel/pci.c) */
+    if (entries > 0) {
         int vector = irq_alloc_vector(msix_interrupt, d);
         if (vector < 0)
             return vector;
-        pci_msix_set(vp->pci, MSIX_ENTRY, (uint8_t)vector);
+        int rc = pci_msix_set(vp->pci, MSIX_ENTRY, (uint8_t)vector);
+        if (rc < 0)
+            return rc;
         d->msix = 1;
         return vp->msix_config_vector(vp);
     }

@@ -26,8 +26,10 @@ static inline struct virtio_pci *virtio_pci_of(struct virtio_device *d)
  * virtio device, or no transport can drive it. Enables p (memory, I/O, bus mastering). */
 struct virtio_device *virtio_pci_open(struct pci_device *p);
 
-/* The two transports, for virtio_pci_open: NULL if the device lacks what they need. */
-struct virtio_device *virtio_pci_modern_open(struct pci_device *p, uint16_t id);
+/* The two transports, for virtio_pci_open: NULL if the device lacks what they need; the
+ * modern one sets *refused when the device has its capabilities but they lie (said on the
+ * console), so that it is not tried as a legacy device either. */
+struct virtio_device *virtio_pci_modern_open(struct pci_device *p, uint16_t id, int *refused);
 struct virtio_device *virtio_pci_legacy_open(struct pci_device *p, uint16_t id);
 /* For them: the fields of struct virtio_pci and the device's ID and location. */
 void virtio_pci_init(struct virtio_pci *vp, struct pci_device *p, uint16_t id);

@@ -9,6 +9,7 @@ test_format_SRCS     := kernel/format.c kernel/rtc.c
 test_http_SRCS       := apps/httpd/http.c
 test_page_alloc_SRCS := kernel/page_alloc.c
 test_virtqueue_SRCS  := drivers/virtio/virtqueue.c kernel/format.c
+test_virtio_check_SRCS := drivers/virtio/virtio_check.c kernel/pci_check.c kernel/format.c
 test_vfs_SRCS        := fs/vfs.c fs/path.c fs/ramfs.c
 test_cpio_SRCS       := fs/cpio.c kernel/format.c
 test_fat_SRCS        := fs/fat.c fs/fat_bpb.c fs/fat_dir.c fs/fat_file.c fs/fat_io.c fs/fat_name.c fs/fat_table.c \
