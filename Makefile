@@ -23,9 +23,17 @@ SETUP_STAMP := $(BUILD)/.setup-$(shell cat scripts/setup versions.mk | sha256sum
 TARGET_FLAGS := -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
   -fno-omit-frame-pointer -ffunction-sections -fdata-sections -mcmodel=small \
   -fno-asynchronous-unwind-tables
-# The core's and the shipped apps' warnings. A directory given as APP= gets them without -Werror.
+# Hardening, on its own line so each protection is added apart from the code-generation flags.
+# -fstack-clash-protection: a frame or alloca larger than a page touches each page on the way down,
+# so no frame can step over a thread's guard region (kernel/thread.h STACK_GUARD_SIZE) into the
+# memory below it. newlib (libc/build.mk) and lwIP (net/build.mk) get it too.
+HARDEN_FLAGS := -fstack-clash-protection
+# Objects depend on this stamp, whose name carries the code-generation flags: changing the flags
+# (a new protection) compiles every guest object anew.
+GUEST_FLAGS_STAMP := $(BUILD)/.guest-flags-$(shell echo '$(TARGET_FLAGS) $(HARDEN_FLAGS)' | \
+  sha256sum | cut -c1-12)
+# The warnings of the core, the shipped apps and a directory given as APP= alike.
 WARN       := -Wall -Wextra -Werror
-APP_DIR_WARN := -Wall -Wextra
 CFLAGS     ?=
 LDLIBS     ?=
 
@@ -40,7 +48,7 @@ include $(addsuffix /build.mk,$(LAYERS))
 include tests/unit/build.mk
 
 INCLUDES   = -nostdinc $(LIBC_INCLUDES) $(NET_INCLUDES) $(NEWLIB_INCLUDES) -isystem $(GCC_INCLUDE)
-GUEST_CFLAGS = $(TARGET_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 \
+GUEST_CFLAGS = $(TARGET_FLAGS) $(HARDEN_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 \
   -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MD -MP
 
 CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
@@ -73,18 +81,22 @@ endif
 all: $(BUILD)/$(APP_NAME).elf
 endif
 
+$(GUEST_FLAGS_STAMP):
+	@mkdir -p $(BUILD)
+	@rm -f $(BUILD)/.guest-flags-* && touch $@
+
 setup: $(SETUP_STAMP)
 $(SETUP_STAMP): scripts/setup versions.mk
 	@mkdir -p $(BUILD)
 	@scripts/setup
 	@rm -f $(BUILD)/.setup-* && touch $@
 
-$(BUILD)/core/%.c.o: %.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
+$(BUILD)/core/%.c.o: %.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(GUEST_CFLAGS) $(WARN) -c $< -o $@
 
-$(BUILD)/core/%.S.o: %.S | $(NEWLIB_STAMP) $(LWIP_STAMP)
+$(BUILD)/core/%.S.o: %.S $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(GUEST_CFLAGS) -c $< -o $@
@@ -108,12 +120,12 @@ $(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-f
 	@scripts/embed-files $(2)/www $(BUILD)/$(1)/www.S
 	@$(CC) -c $(BUILD)/$(1)/www.S -o $$@
 
-$(BUILD)/$(1)/%.o: $(2)/%.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
+$(BUILD)/$(1)/%.o: $(2)/%.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
 	@$(CC) $$(GUEST_CFLAGS) $(4) $(CFLAGS) -c $$< -o $$@
 
-$(BUILD)/$(1)/app_name.o: | $(NEWLIB_STAMP)
+$(BUILD)/$(1)/app_name.o: $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
 	@printf 'const char app_name[] = "%s";\n' "$(3)" > $(BUILD)/$(1)/app_name.c
 	@$(CC) $$(GUEST_CFLAGS) $(WARN) -c $(BUILD)/$(1)/app_name.c -o $$@
@@ -140,7 +152,7 @@ $(foreach a,$(filter-out $(if $(filter-out $(APP_NAME),$(APP_KEY)),$(APP_NAME)),
   $(eval $(call app_rules,$(a),apps/$(a),$(a),$(WARN))))
 ifneq ($(APP),)
 ifneq ($(APP_KEY),$(APP_NAME))
-$(eval $(call app_rules,$(APP_KEY),$(APP_DIR),$(APP_NAME),$(APP_DIR_WARN)))
+$(eval $(call app_rules,$(APP_KEY),$(APP_DIR),$(APP_NAME),$(WARN)))
 endif
 endif
 .PHONY: FORCE

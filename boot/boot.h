@@ -24,5 +24,6 @@ extern uint32_t boot_info_addr;    /* that loader's information structure */
 extern char _image_start[], _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 extern char _data_start[], _edata[], _bss_start[], _bss_end[], _image_end[];
 extern char boot_stack_top[];
+extern char boot_stack_guard[], boot_stack_guard_end[];   /* unmapped below the boot stack */
 #endif
 #endif

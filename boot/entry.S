@@ -197,11 +197,16 @@ gdt_pointer:
         .short gdt_end - gdt - 1
         .quad gdt
 
+        /* The boot page tables lie right below the boot stack on purpose: once paging_init has
+         * switched to the final tables they are dead, and it unmaps them, so they become the
+         * boot stack's guard (24 KiB) at no cost in memory. */
         .bss
         .align 4096
+        .global boot_stack_guard, boot_stack_guard_end, boot_stack_top
+boot_stack_guard:
 boot_pml4:  .skip 4096
 boot_pdpt:  .skip 4096
 boot_pd:    .skip 4096 * BOOT_MAP_PDS
-        .global boot_stack_top
+boot_stack_guard_end:
 boot_stack: .skip BOOT_STACK_SIZE
 boot_stack_top:

@@ -151,5 +151,9 @@ void paging_init(void)
     must_map((uintptr_t)_text_start, PAGE_ROUND_UP((uintptr_t)_text_end), VM_EXEC);
     must_map((uintptr_t)_rodata_start, PAGE_ROUND_UP((uintptr_t)_rodata_end), VM_READ);
     must_map((uintptr_t)_data_start, PAGE_ROUND_UP((uintptr_t)_image_end), VM_WRITE);
+    /* The boot page tables, dead once these tables are loaded, become the boot stack's guard
+     * (boot/entry.S puts them right below it). */
+    if (vm_unmap((uintptr_t)boot_stack_guard, boot_stack_guard_end - boot_stack_guard) < 0)
+        panic("out of memory building the page tables");
     write_cr3((uintptr_t)pml4);
 }

@@ -126,7 +126,7 @@ static void explain_page_fault(const struct trap_frame *f, uint64_t addr)
     const char *access = (f->error & PF_FETCH) ? "execute" : (f->error & PF_WRITE) ? "write" : "read";
     struct thread *owner = thread_guard_owner(addr);
     if (owner)
-        kprintf("stack overflow in thread '%s': %s at 0x%lx hit the guard page below its stack\n",
+        kprintf("stack overflow in thread '%s': %s at 0x%lx hit the guard region below its stack\n",
                 thread_name(owner), access, addr);
     else if (addr < PAGE_SIZE)
         kprintf("NULL pointer dereference: %s at address 0x%lx\n", access, addr);

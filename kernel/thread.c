@@ -29,8 +29,10 @@ struct thread {
     void *user;                    /* see thread_set_user */
     void *retval;
     struct waitq joiners;
-    void *stack_alloc;             /* guard page first; NULL for the boot thread */
+    void *stack_alloc;             /* guard region first; NULL for the boot thread */
     size_t stack_pages;
+    uintptr_t guard;               /* the unmapped region below the stack */
+    size_t guard_size;
 };
 
 extern void context_switch(uint64_t *save_rsp, uint64_t load_rsp);
@@ -101,7 +103,7 @@ static void free_thread(struct thread *t)
     all_remove(t);
     if (!t->stack_alloc)
         return;
-    vm_map((uintptr_t)t->stack_alloc, PAGE_SIZE, VM_WRITE);    /* the guard is RAM again */
+    vm_map(t->guard, t->guard_size, VM_WRITE);                 /* the guard is RAM again */
     page_free(t->stack_alloc, t->stack_pages);
 }
 
@@ -152,6 +154,8 @@ void thread_init(void)
 {
     set_name(&boot_thread, "boot");
     boot_thread.state = RUNNABLE;
+    boot_thread.guard = (uintptr_t)boot_stack_guard;   /* unmapped by paging_init */
+    boot_thread.guard_size = boot_stack_guard_end - boot_stack_guard;
     current = &boot_thread;
     all_add(&boot_thread);
 }
@@ -160,12 +164,13 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, s
 {
     if (!stack_size)
         stack_size = THREAD_STACK_DEFAULT;
-    /* [guard page][stack ... grows down][struct thread] */
-    size_t pages = 1 + PAGE_ROUND_UP(stack_size + sizeof(struct thread)) / PAGE_SIZE;
+    /* [guard region][stack ... grows down][struct thread] */
+    size_t pages = (STACK_GUARD_SIZE + PAGE_ROUND_UP(stack_size + sizeof(struct thread))) / PAGE_SIZE;
     char *alloc = page_alloc(pages);
     if (!alloc)
         return NULL;
-    if (vm_unmap((uintptr_t)alloc, PAGE_SIZE) < 0) {
+    if (vm_unmap((uintptr_t)alloc, STACK_GUARD_SIZE) < 0) {
+        vm_map((uintptr_t)alloc, STACK_GUARD_SIZE, VM_WRITE);  /* the part already unmapped */
         page_free(alloc, pages);
         return NULL;
     }
@@ -175,6 +180,8 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, s
     set_name(t, name);
     t->stack_alloc = alloc;
     t->stack_pages = pages;
+    t->guard = (uintptr_t)alloc;
+    t->guard_size = STACK_GUARD_SIZE;
 
     uint64_t *sp = (uint64_t *)t - 2;       /* 16-aligned, as thread_start's call expects */
     sp -= INITIAL_FRAME_WORDS - 2;
@@ -357,6 +364,7 @@ void mutex_unlock(struct mutex *m)
 struct thread *mutex_owner(const struct mutex *m) { return m->owner; }
 struct thread *thread_self(void) { return current; }
 const char *thread_name(const struct thread *t) { return t->name; }
+void thread_set_name(struct thread *t, const char *name) { set_name(t, name); }
 int thread_count(void) { return nthreads; }
 void thread_keep_per_thread(int *where) { per_thread_word = where; }
 void thread_set_user(struct thread *t, void *data) { t->user = data; }
@@ -366,7 +374,7 @@ void thread_wakeup_source_add(void) { wakeup_sources++; }
 struct thread *thread_guard_owner(uintptr_t addr)
 {
     for (struct thread *t = all_threads; t; t = t->next_all)
-        if (t->stack_alloc && addr - (uintptr_t)t->stack_alloc < PAGE_SIZE)
+        if (addr - t->guard < t->guard_size)
             return t;
     return NULL;
 }

@@ -21,13 +21,20 @@ struct mutex {
 };
 
 #define THREAD_STACK_DEFAULT (64 * 1024)
+/* The unmapped region below every thread stack. All guest code is compiled with
+ * -fstack-clash-protection (Makefile HARDEN_FLAGS), which touches every 4 KiB page of a large
+ * frame, so one page would do for it. The rest covers code built without the flag (a library
+ * given in LDLIBS; libgcc's largest frame is under 1 KiB): a frame of up to 16 KiB that it never
+ * touches above its lowest address still faults. It is address space taken from RAM (one address
+ * space, identity mapped), so each page of it costs a page of memory per thread. */
+#define STACK_GUARD_SIZE (16 * 1024)
 #define THREAD_NAME_MAX 16
 
 /* Make the running boot code a thread, so that it can create others and then exit. */
 void thread_init(void);
 
 /* Start fn(arg) in a new thread with a stack of stack_size bytes (0: the default) and an
- * unmapped guard page below it. It runs when the creator blocks or yields.
+ * unmapped guard region of STACK_GUARD_SIZE below it. It runs when the creator blocks or yields.
  * Returns the thread, or NULL when memory is short. */
 struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, size_t stack_size);
 
@@ -46,7 +53,10 @@ void thread_sleep_until(uint64_t deadline);
 
 struct thread *thread_self(void);
 const char *thread_name(const struct thread *t);
-/* The thread whose stack guard page holds addr, if any (for stack overflow reports). */
+/* Rename t (cut to THREAD_NAME_MAX - 1 bytes): reports and listings use the new name. */
+void thread_set_name(struct thread *t, const char *name);
+/* The thread whose stack guard region holds addr, if any (for stack overflow reports); the boot
+ * thread's is the one below the boot stack. */
 struct thread *thread_guard_owner(uintptr_t addr);
 
 /* A pointer of the layer above's own per-thread data (libc's pthread), NULL at first. */

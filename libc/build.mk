@@ -5,6 +5,7 @@ CORE_SRCS += $(LIBC_SRCS)
 
 # newlib, built once per version, flags and recipe (the directory name carries their hash).
 NEWLIB_FLAGS := $(TARGET_FLAGS)
+NEWLIB_FLAGS += $(HARDEN_FLAGS)
 NEWLIB_KEY   := $(shell { echo $(NEWLIB_VERSION) $(NEWLIB_SHA256) $(NEWLIB_FLAGS); cat libc/build-newlib; } | \
   sha256sum | cut -c1-12)
 NEWLIB       := $(BUILD)/newlib-$(NEWLIB_KEY)

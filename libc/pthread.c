@@ -82,8 +82,10 @@ int pthread_detach(pthread_t t)
 
 int pthread_setname_np(pthread_t t, const char *name)
 {
-    (void)t, (void)name;
-    return 0;                           /* kernel names are fixed at creation */
+    if (strlen(name) >= THREAD_NAME_MAX)
+        return ERANGE;                  /* as Linux: 15 bytes and the terminator */
+    thread_set_name(t->thread, name);
+    return 0;
 }
 
 int pthread_getname_np(pthread_t t, char *buf, size_t len)

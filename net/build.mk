@@ -32,9 +32,10 @@ $(LWIP_STAMP): net/fetch-lwip | $(SETUP_STAMP)
 $(LWIP_DIR)/src/Filelists.mk: $(LWIP_STAMP)
 	@touch $@
 
-# lwIP's own code, with lwIP's level of warnings (-Wall; it compiles clean). Its sources exist
-# once the list above is read; a new fetch (a new stamp) compiles them anew.
-$(BUILD)/lwip/%.o: $(LWIPDIR)/%.c $(LWIP_STAMP) | $(NEWLIB_STAMP)
+# lwIP's own code, with lwIP's level of warnings (-Wall; it compiles clean) and the guest's flags
+# (GUEST_FLAGS_STAMP: new flags compile it anew). Its sources exist once the list above is read;
+# a new fetch (a new stamp) compiles them anew.
+$(BUILD)/lwip/%.o: $(LWIPDIR)/%.c $(LWIP_STAMP) $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      lwip/$*.c"
 	@$(CC) $(GUEST_CFLAGS) -Wall -c $< -o $@

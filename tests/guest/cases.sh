@@ -180,6 +180,22 @@ REJECT='no crash happened' EXPECT=$(crash_expect main "stack overflow in thread 
 REJECT='no crash happened' EXPECT=$(crash_expect pthread "stack overflow in thread 'pthread'" '<crash_recurse\+'
   echo 'the frame above [0-9]+ more times'; echo '<overflow_thread\+') \
   guest crash-thread-stack-overflow 127 build/crash.elf -- thread-stack
+# stack clash: frames far larger than the guard, written at their lowest address first, fault on
+# the guard (-fstack-clash-protection probes each page); without it they wrote below the guard,
+# and the VLA sized to reach the thread below overwrote 64 bytes of that thread's stack
+clash_guard="hit the guard region below its stack"
+REJECT='no crash happened|pattern bytes overwritten' \
+  EXPECT=$(crash_expect prober "stack overflow in thread 'prober': .* $clash_guard" '<clash_array\+'
+  echo '<prober_thread\+') guest crash-clash-neighbour 127 build/crash.elf -- clash-neighbour
+REJECT='no crash happened' EXPECT=$(crash_expect clash "stack overflow in thread 'clash': .* $clash_guard" \
+  '<clash_array\+') guest crash-clash-64k 127 build/crash.elf -- clash-64k
+REJECT='no crash happened' EXPECT=$(crash_expect clash "stack overflow in thread 'clash': .* $clash_guard" \
+  '<clash_array\+') guest crash-clash-1m 127 build/crash.elf -- clash-1m
+REJECT='no crash happened' EXPECT=$(crash_expect main "stack overflow in thread 'main': .* $clash_guard" \
+  '<clash_array\+') guest crash-clash-main 127 build/crash.elf -- clash-main
+# the boot stack's guard: the boot page tables below it are unmapped once the kernel's are loaded
+REJECT='no crash happened' EXPECT=$(crash_expect main "stack overflow in thread 'boot': write at .* $clash_guard" \
+  '<crash_boot_guard\+') guest crash-boot-stack-guard 127 build/crash.elf -- boot-guard
 REJECT='no crash happened' EXPECT=$(crash_expect main 'execute of non-executable memory' '<crash_execute_data\+') \
   guest crash-execute-data 127 build/crash.elf -- execute-data
 REJECT='no crash happened' EXPECT=$(crash_expect main 'killed by SIGABRT' '<abort\+') \

@@ -38,8 +38,6 @@ static uint64_t run(struct blkdev *d, enum blk_op op, uint32_t sectors, int dept
             for (int j = 0; j < depth; j++)
                 if (j != i && !r[j].completed)
                     blk_wait(&r[j]), done++;
-                else if (j != i && r[j].completed && r[j].status == 0 && j != i)
-                    ;
             break;
         }
         r[i].sector = sequential ? issued_sectors : (next() % span) * sectors;
