@@ -1,6 +1,6 @@
 /* kernel/chacha20.c against RFC 8439's own vectors (§2.3.2 block function, §2.4.2 encryption),
  * and kernel/csprng.c's promises: its output depends on its seed, every request replaces the key,
- * and a request writes exactly its own bytes.
+ * and a request writes exactly its own bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
