@@ -23,6 +23,9 @@ SETUP_STAMP := $(BUILD)/.setup-$(shell cat scripts/setup versions.mk | sha256sum
 TARGET_FLAGS := -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
   -fno-omit-frame-pointer -ffunction-sections -fdata-sections -mcmodel=small \
   -fno-asynchronous-unwind-tables
+# Stack canaries, one global guard (no TLS here) that kernel_main sets from the entropy sources
+# first thing (kernel/stack_protector.c); a later flag overrides -fno-stack-protector above.
+TARGET_FLAGS += -fstack-protector-strong -mstack-protector-guard=global
 # The core's and the shipped apps' warnings. A directory given as APP= gets them without -Werror.
 WARN       := -Wall -Wextra -Werror
 APP_DIR_WARN := -Wall -Wextra
