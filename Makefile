@@ -23,6 +23,9 @@ SETUP_STAMP := $(BUILD)/.setup-$(shell cat scripts/setup versions.mk | sha256sum
 TARGET_FLAGS := -O2 -g -ffreestanding -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
   -fno-omit-frame-pointer -ffunction-sections -fdata-sections -mcmodel=small \
   -fno-asynchronous-unwind-tables
+# Stack canaries, one global guard (no TLS here) that kernel_main sets from the entropy sources
+# first thing (kernel/stack_protector.c); a later flag overrides -fno-stack-protector above.
+TARGET_FLAGS += -fstack-protector-strong -mstack-protector-guard=global
 # Hardening, on its own line so each protection is added apart from the code-generation flags.
 # -fstack-clash-protection: a frame or alloca larger than a page touches each page on the way down,
 # so no frame can step over a thread's guard region (kernel/thread.h STACK_GUARD_SIZE) into the

@@ -9,7 +9,7 @@
  *        ├──▶ kernel/pci.c   pci_enumerate                  (bus: PCI functions)
  *        ├──▶ kernel/acpi.c  acpi_find_devices("LNRO0005")  (bus: ACPI devices by _HID)
  *        ├──▶ virtio/virtio_pci.c, virtio_mmio.c  *_open   (transports: report a device, or NULL)
- *        ├──▶ virtio/virtio_blk.c, virtio_net.c  *_attach  (drivers: bring it up, return the
+ *        ├──▶ virtio/virtio_blk.c, virtio_net.c, virtio_rng.c  *_attach  (drivers: bring it up, return the
  *        │         │                                         interface object)
  *        │         └──▶ virtio/virtio.c, virtqueue.c        (the library the drivers use)
  *        └──▶ blkdev.c, netdev.c  blk_register, net_register, *_registered (leaves)
@@ -21,10 +21,12 @@
 #include "discovery.h"
 #include "blkdev.h"
 #include "netdev.h"
+#include "rngdev.h"
 #include "virtio/virtio_blk.h"
 #include "virtio/virtio_mmio.h"
 #include "virtio/virtio_net.h"
 #include "virtio/virtio_pci.h"
+#include "virtio/virtio_rng.h"
 #include "../kernel/acpi.h"
 #include "../kernel/format.h"
 #include "../kernel/pci.h"
@@ -62,6 +64,9 @@ static void attach(struct virtio_device *dev)
         ksnprintf(dev->name, sizeof dev->name, "net%d", count_net());
         if (virtio_net_attach(dev, &n) == 0 && net_register(n) < 0)
             kprintf("mayfly: %s: too many network devices; not registered\n", dev->name);
+    } else if (dev->id == VIRTIO_ID_RNG) {
+        ksnprintf(dev->name, sizeof dev->name, "rng0");
+        virtio_rng_attach(dev);
     } else {
         kdebug("mayfly: virtio device type %u at %s: no driver\n", dev->id, dev->where);
     }
@@ -147,4 +152,10 @@ struct netdev *net_find(const char *name)
         if (strcmp(d->name, name) == 0)
             return d;
     return NULL;
+}
+
+int rng_read(void *buf, size_t len)
+{
+    devices_init();
+    return virtio_rng_read(buf, len);
 }

@@ -1,7 +1,9 @@
 /* The C runtime's start: what crt0 does on a hosted system, run in the kernel's main thread. */
 #include "../drivers/discovery.h"
+#include "../drivers/rngdev.h"
 #include "../kernel/app.h"
 #include "../kernel/options.h"
+#include "../kernel/random.h"
 #include "../kernel/thread.h"
 #include "fd.h"
 #include "pthread_impl.h"
@@ -21,6 +23,8 @@ void app_start(int argc, char **argv, char **envp)
     thread_keep_per_thread(&_REENT->_errno);
     pthread_adopt_main_thread();
     fd_init();
+    /* the random generator asks the drivers for an entropy device when it is first seeded */
+    random_set_device_source(rng_read);
     /* Devices are found on first use, so that a program using none pays nothing at boot; with
      * `debug` they are found now, so that the boot report lists every one. */
     if (option_given("debug"))

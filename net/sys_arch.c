@@ -9,6 +9,7 @@
 #include "../kernel/clock.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
+#include "../kernel/random.h"
 #include "../kernel/thread.h"
 #include "../kernel/x86.h"
 #include <errno.h>
@@ -192,17 +193,12 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int 
     return t;
 }
 
-/* xorshift64*, seeded from the TSC at first use: for TCP's initial sequence numbers, ports
- * and DHCP/DNS transaction ids, which need to differ between boots, not to be secret. */
+/* LWIP_RAND (arch/cc.h): DHCP transaction ids, the first ephemeral port, DNS query ids and
+ * source ports come from the kernel's ChaCha20 generator, so no one can predict one from
+ * another (TCP's initial sequence numbers have their own function, tcp_isn.c). */
 uint32_t net_random(void)
 {
-    static uint64_t state;
-    if (!state)
-        state = rdtsc() | 1;
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return (uint32_t)((state * 0x2545F4914F6CDD1Dull) >> 32);
+    return random_u32();
 }
 
 void net_assert_failed(const char *what, const char *file, int line)

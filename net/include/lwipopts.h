@@ -105,4 +105,14 @@ void net_mem_free(void *p);
 /* no statistics, no debug output (LWIP_DEBUG stays undefined); assertions panic (arch/cc.h) */
 #define LWIP_STATS 0
 
+/* Numbers an attacker must not guess: LWIP_RAND is the kernel's ChaCha20 generator (arch/cc.h);
+ * ephemeral ports start at a random place; DNS queries get random ids and source ports, one
+ * outstanding query per name; TCP's initial sequence numbers follow RFC 6528 (net/tcp_isn.c). */
+#define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
+#define LWIP_DNS_SECURE (LWIP_DNS_SECURE_RAND_XID | LWIP_DNS_SECURE_NO_MULTIPLE_OUTSTANDING | \
+                         LWIP_DNS_SECURE_RAND_SRC_PORT)
+#define LWIP_HOOK_FILENAME "lwip_hooks.h"
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+    net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
+
 #endif

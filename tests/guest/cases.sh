@@ -206,6 +206,34 @@ REJECT='no crash happened' EXPECT=$(crash_expect pthread 'deadlock: every thread
   echo "^  thread 'main' \(on a wait queue\)$") \
   guest crash-deadlock 127 build/crash.elf -- deadlock
 
+# randomness: getrandom, getentropy and arc4random keep their contracts; two boots give different
+# bytes and different stack canaries; with a virtio-rng device the generator says it used it
+EXPECT='^0 checks failed$' guest random-boot-1 0 build/random.elf
+EXPECT='^0 checks failed$' guest random-boot-2 0 build/random.elf
+for what in getrandom: canary:; do
+  one=$(grep "^$what" "$LOGS/guest-random-boot-1.log") two=$(grep "^$what" "$LOGS/guest-random-boot-2.log")
+  if [ -n "$one" ] && [ -n "$two" ] && [ "$one" != "$two" ]; then
+    pass "random: two boots print different ${what%:} values"
+  else
+    fail "random: two boots print different ${what%:} values" "'$one' and '$two'" "$LOGS/guest-random-boot-2.log"
+  fi
+done
+EXPECT=$'random generator seeded from .*virtio-rng\n^0 checks failed$' QEMU_EXTRA='-device virtio-rng-pci' \
+  guest random-virtio-rng 0 build/random.elf debug
+EXPECT=$'rng0: virtio pci-legacy at\nrandom generator seeded from .*virtio-rng\n^0 checks failed$' \
+  QEMU_EXTRA='-device virtio-rng-pci,disable-modern=on' guest random-virtio-rng-legacy 0 build/random.elf debug
+EXPECT=$'random generator seeded from .*virtio-rng\n^0 checks failed$' QEMU_EXTRA='-device virtio-rng-device' \
+  MACHINE=microvm guest random-virtio-rng-mmio 0 build/random.elf debug
+# without a device: the CPU's sources alone (QEMU's default CPU model has no RDRAND: jitter), and
+# with a CPU model that has RDRAND, the hardware alone (TCG's `max` model emulates RDRAND)
+EXPECT=$'random generator seeded from [a-z, ]+$\n^0 checks failed$' REJECT='virtio-rng' guest random-cpu-only 0 build/random.elf debug
+if [ "$(scripts/accel --name 2>/dev/null)" = tcg ]; then
+  EXPECT=$'random generator seeded from (rdseed|rdrand)(, rdrand)?$\n^0 checks failed$' QEMU_EXTRA='-cpu max' \
+    guest random-rdrand 0 build/random.elf debug
+fi
+REJECT='no crash happened' EXPECT=$(crash_expect main 'stack smashing detected' '<crash_smash\+') \
+  guest crash-stack-smash 127 build/crash.elf -- stack-smash
+
 # boot paths: one ELF boots by multiboot1 (qemu -kernel), PVH, and multiboot2 (GRUB images)
 booted() { printf '%s\n' "booted by $1" '^Hello from Mayfly!$' '^argv\[1\] = "x"$'; }
 EXPECT=$(booted multiboot1) MACHINE=q35 guest boot-q35 0 build/hello.elf debug -- x

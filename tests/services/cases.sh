@@ -114,6 +114,30 @@ if service_start echo build/echo.elf '^echo: listening' "tcp:127.0.0.1:$tport-:7
   service_stop echo
 fi
 
+# --- TCP initial sequence numbers (RFC 6528): 6 connections to echo, captured on the host; the
+# guest's SYN-ACKs must not follow from one another (tests/lib/isn_check.py says how it judges)
+tport=$(free_port)
+isn_pcap=$BUILD/tests/isn.pcap
+rm -f "$isn_pcap"
+if QEMU_EXTRA="-object filter-dump,id=f0,netdev=net0,file=$isn_pcap" \
+   service_start echo-isn build/echo.elf '^echo: listening' "tcp:127.0.0.1:$tport-:7"; then
+  checks echo-isn python3 - "$tport" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+for i in range(6):
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        s.sendall(b"isn\n")
+        got = s.recv(16)
+    print(("ok" if got == b"isn\n" else "not ok") + " connection %d echoes (got %r)" % (i, got))
+PY
+  service_stop echo-isn
+  if python3 tests/lib/isn_check.py "$isn_pcap" 7 6 >"$LOGS/isn-check.log" 2>&1; then
+    pass "echo-isn: initial sequence numbers are not a function of the previous one"
+  else
+    fail "echo-isn: initial sequence numbers are not a function of the previous one" "see the log" "$LOGS/isn-check.log"
+  fi
+fi
+
 # --- echo at one vCPU under a UDP flood with every host CPU busy: it must keep answering -----
 tport=$(free_port)
 uport=$(free_port)

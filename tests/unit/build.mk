@@ -3,6 +3,7 @@
 # test_*.c here plus its line below. `make unit` builds and runs them all (`make -k unit` goes on
 # past a failure), `make unit-test_NAME` one; tests/run runs each and counts its cases.
 test_acpi_aml_SRCS   := kernel/acpi_aml.c
+test_chacha20_SRCS   := kernel/chacha20.c kernel/csprng.c
 test_checksum_SRCS   := drivers/checksum.c
 test_cmdline_SRCS    := kernel/cmdline.c kernel/options.c kernel/format.c net/options.c net/ipv4_parse.c fs/options.c
 test_format_SRCS     := kernel/format.c kernel/rtc.c

@@ -25,6 +25,18 @@ __attribute__((noinline)) static int crash_recurse(int depth)
 }
 #pragma GCC diagnostic pop
 
+/* Writes past the end of its own array, over the canary and the saved registers but short of
+ * the saved frame pointer (48 bytes: GCC 12 puts the 16-byte array 48 bytes below it), so the
+ * canary check on return must stop it and the backtrace still names this function. The length
+ * is volatile so that the compiler cannot see the overflow coming. */
+static volatile size_t smash_length = 48;
+__attribute__((noinline)) static void crash_smash(void)
+{
+    char buf[16];
+    memset(buf, 'A', smash_length);
+    __asm__ volatile("" : : "r"(buf) : "memory");
+}
+
 static void *overflow_thread(void *arg) { (void)arg; crash_recurse(0); return NULL; }
 
 __attribute__((noinline)) static void crash_execute_data(void)
@@ -173,6 +185,8 @@ int main(int argc, char **argv)
         clash_and_say(1024 * 1024);
     else if (!strcmp(what, "boot-guard"))
         crash_boot_guard();
+    else if (!strcmp(what, "stack-smash"))
+        crash_smash();
     else if (!strcmp(what, "execute-data"))
         crash_execute_data();
     else if (!strcmp(what, "abort"))
