@@ -12,6 +12,36 @@
 
 #define STACK_POLLFDS 32
 
+/* Room for a whole descriptor table's worth of pollfds, for poll's sockets and select's set:
+ * a server polling hundreds of connections must not need memory to do it, because when memory
+ * runs out polling is how it finds the connections to close. Cooperative threads only interleave
+ * while one sleeps inside lwip_poll, so a second caller meanwhile takes the heap (rare). */
+struct scratch {
+    struct pollfd fds[FD_MAX];
+    int busy;
+};
+static struct scratch poll_scratch, select_scratch;
+
+/* n pollfds: small if they fit, else the scratch, else the heap; NULL when none is free. */
+static struct pollfd *take(struct scratch *s, struct pollfd *small, nfds_t n)
+{
+    if (n <= STACK_POLLFDS)
+        return small;
+    if (!s->busy) {
+        s->busy = 1;
+        return s->fds;
+    }
+    return malloc(n * sizeof(struct pollfd));
+}
+
+static void give_back(struct scratch *s, struct pollfd *small, struct pollfd *p)
+{
+    if (p == s->fds)
+        s->busy = 0;
+    else if (p != small)
+        free(p);
+}
+
 static void sleep_ms(int timeout_ms)
 {
     if (timeout_ms < 0)
@@ -22,12 +52,12 @@ static void sleep_ms(int timeout_ms)
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
-    struct pollfd small[STACK_POLLFDS], *sockets = small;
+    struct pollfd small[STACK_POLLFDS], *sockets;
     if (nfds > FD_MAX) {
         errno = EINVAL;
         return -1;
     }
-    if (nfds > STACK_POLLFDS && !(sockets = malloc(nfds * sizeof *sockets))) {
+    if (!(sockets = take(&poll_scratch, small, nfds))) {
         errno = ENOMEM;
         return -1;
     }
@@ -57,8 +87,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
             if (f && f->ops == &socket_ops)
                 ready += (fds[i].revents = sockets[k++].revents) != 0;
         }
-    if (sockets != small)
-        free(sockets);
+    give_back(&poll_scratch, small, sockets);
     if (rc < 0)
         return -1;
     return ready;
@@ -70,7 +99,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
         errno = EINVAL;
         return -1;
     }
-    struct pollfd *p = calloc((size_t)nfds + 1, sizeof *p);
+    struct pollfd small[STACK_POLLFDS], *p = take(&select_scratch, small, (nfds_t)nfds);
     if (!p) {
         errno = ENOMEM;
         return -1;
@@ -89,7 +118,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
     for (nfds_t i = 0; rc >= 0 && i < n; i++)
         bad |= p[i].revents & POLLNVAL;
     if (rc < 0 || bad) {
-        free(p);
+        give_back(&select_scratch, small, p);
         if (bad)
             errno = EBADF;
         return -1;
@@ -110,6 +139,6 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
         if (ex && (r & POLLPRI))
             FD_SET(p[i].fd, ex), count++;
     }
-    free(p);
+    give_back(&select_scratch, small, p);
     return count;
 }

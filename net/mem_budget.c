@@ -3,6 +3,7 @@
  * lwIP handles (a frame is dropped, a connection refused, a send waits): a flood of
  * connections or data then slows the service instead of taking the memory the app needs. */
 #include "net.h"
+#include "lwip/timeouts.h"
 #include "../kernel/memory.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,7 +11,13 @@
 
 #define HEADER 16                       /* keeps lwIP's MEM_ALIGNMENT; holds the size */
 #define BUDGET_SHARE_OF_FREE_RAM 2      /* half of the RAM free when the network starts */
-#define BUDGET_MIN (1u << 20)
+#define BUDGET_MIN (128u << 10)        /* below this lwIP cannot hold a few connections' windows */
+
+/* lwIP cannot do without its timers: a timeout it fails to allocate is an assertion (timeouts.c,
+ * sys_timeout_abs), and TCP's timer is then never armed again. Allocations of a timeout's size may
+ * go past the budget by this much, so a flood that fills the budget stops at dropped frames. */
+#define TIMEOUT_BYTES LWIP_MEM_ALIGN_SIZE(sizeof(struct sys_timeo))
+#define TIMEOUT_RESERVE (256 * TIMEOUT_BYTES)
 
 static size_t budget = BUDGET_MIN, in_use, peak;
 
@@ -22,7 +29,8 @@ void net_mem_set_budget(void)
 
 void *net_mem_malloc(size_t size)
 {
-    if (size > budget || in_use + size + HEADER > budget)
+    size_t limit = budget + (size == TIMEOUT_BYTES ? TIMEOUT_RESERVE : 0);
+    if (size > limit || in_use + size + HEADER > limit)
         return NULL;
     uint8_t *p = malloc(size + HEADER);
     if (!p)

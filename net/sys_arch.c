@@ -55,7 +55,7 @@ static u32_t ms_since(uint64_t start)
 
 err_t sys_sem_new(sys_sem_t *sem, u8_t count)
 {
-    struct sys_sem *s = calloc(1, sizeof *s);
+    struct sys_sem *s = net_mem_calloc(1, sizeof *s);   /* in lwIP's budget, as all of lwIP's memory */
     if (!s)
         return ERR_MEM;
     s->count = count;
@@ -65,7 +65,7 @@ err_t sys_sem_new(sys_sem_t *sem, u8_t count)
 
 void sys_sem_free(sys_sem_t *sem)
 {
-    free(*sem);
+    net_mem_free(*sem);
     *sem = NULL;
 }
 
@@ -88,13 +88,13 @@ u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout_ms)
 
 err_t sys_mutex_new(sys_mutex_t *mutex)
 {
-    *mutex = calloc(1, sizeof **mutex);
+    *mutex = net_mem_calloc(1, sizeof **mutex);
     return *mutex ? ERR_OK : ERR_MEM;
 }
 
 void sys_mutex_free(sys_mutex_t *mutex)
 {
-    free(*mutex);
+    net_mem_free(*mutex);
     *mutex = NULL;
 }
 
@@ -103,11 +103,13 @@ void sys_mutex_unlock(sys_mutex_t *mutex) { mutex_unlock(&(*mutex)->m); }
 
 err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 {
-    struct sys_mbox *mb = calloc(1, sizeof *mb);
+    /* a connection's mailboxes are lwIP's memory too: in its budget, so that a flood of
+     * connections waiting to be accepted cannot take the app's */
+    struct sys_mbox *mb = net_mem_calloc(1, sizeof *mb);
     if (size < MBOX_MIN_SLOTS)
         size = MBOX_MIN_SLOTS;
-    if (!mb || !(mb->slots = calloc((size_t)size, sizeof *mb->slots))) {
-        free(mb);
+    if (!mb || !(mb->slots = net_mem_calloc((size_t)size, sizeof *mb->slots))) {
+        net_mem_free(mb);
         return ERR_MEM;
     }
     mb->size = size;
@@ -117,8 +119,8 @@ err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 
 void sys_mbox_free(sys_mbox_t *mbox)
 {
-    free((*mbox)->slots);
-    free(*mbox);
+    net_mem_free((*mbox)->slots);
+    net_mem_free(*mbox);
     *mbox = NULL;
 }
 

@@ -10,6 +10,13 @@
  * connections share and sent. Whatever the socket did not take is read again next time (the
  * shared buffer belongs to nobody between calls), so memory per connection does not grow
  * with the file. Compiled-in files are sent straight from the image.
+ * Limits, so that hostile or unlucky clients cannot hold the server: a request head must arrive
+ * whole within HEAD_TIMEOUT_S (slowloris), a response that moves no byte for SEND_TIMEOUT_S is
+ * given up, and a connection idle for IDLE_TIMEOUT_S is closed. When the table is full or memory
+ * is short, a new connection takes the place of the one waiting longest for a request; when
+ * none is waiting, the new one is refused. A head lives in 1 KiB inside the connection and
+ * borrows HEAD_MAX from the heap only while a longer one arrives. Trouble is reported at most
+ * once per WARN_INTERVAL_S.
  * Single byte ranges (206/416), Last-Modified and If-Modified-Since (304) for both. Compiled-in
  * files have no Last-Modified: the image carries no date for them, so they are never 304.
  * usage: httpd [--port N] [--max-connections N] [--root DIR] */
@@ -32,8 +39,12 @@
 #define DEFAULT_PORT 80
 #define DEFAULT_MAX_CONNS 1000
 #define HEAD_MAX 8192                   /* a longer request head gets 413 */
+#define HEAD_SMALL 1024                 /* room for a typical head in the connection itself */
 #define RESPONSE_HEAD_MAX 512
 #define IDLE_TIMEOUT_S 30               /* a connection that sends nothing for this long is closed */
+#define HEAD_TIMEOUT_S 10               /* a whole request head must arrive within this (slowloris) */
+#define SEND_TIMEOUT_S 10               /* a response that moves no byte for this long is given up */
+#define WARN_INTERVAL_S 10              /* one console line per kind of trouble per interval */
 #define POLL_TICK_MS 1000
 #define CHUNK_SIZE (32 * 1024)         /* one read of a file; half of lwIP's send buffer */
 #define FS_PATH_MAX (PATH_MAX + HTTP_PATH_MAX + sizeof "index.html")
@@ -43,8 +54,11 @@
 struct conn {
     int fd;
     time_t last_active;
+    time_t head_started;                /* when the request head now arriving began (in_len > 0) */
+    time_t last_sent;                   /* while sending: when a byte last went out */
     size_t in_len;                      /* bytes of request in `in` */
-    char in[HEAD_MAX];
+    char *in;                           /* in_small, or HEAD_MAX bytes from the heap for a long head */
+    char in_small[HEAD_SMALL];
     /* the response being sent: its head, then body[0..body_len) */
     int sending, keep_alive;
     time_t lingering_until;             /* nonzero: response sent, write side shut, discarding input */
@@ -247,12 +261,15 @@ static void respond(struct conn *c, int status, const struct http_request *r, in
     c->body_len = (r && r->method == HTTP_HEAD) || status == 304 ? 0 : res.content_length;
     c->body_off = 0;
     c->sending = 1;
+    c->last_sent = time(NULL);          /* the clock of SEND_TIMEOUT_S starts with the response */
 }
 
 static void drop(int i)
 {
     close(conns[i]->fd);
     end_body(conns[i]);
+    if (conns[i]->in != conns[i]->in_small)
+        free(conns[i]->in);
     free(conns[i]);
     conns[i] = conns[--nconns];
 }
@@ -275,6 +292,12 @@ static void handle_input(struct conn *c)
     respond(c, status, status == 0 || status == 405 || status == 414 ? &r : NULL, keep);
     memmove(c->in, c->in + end, c->in_len - end);
     c->in_len -= end;
+    if (c->in != c->in_small && c->in_len <= HEAD_SMALL) {   /* a long head is done: give its room back */
+        memcpy(c->in_small, c->in, c->in_len);
+        free(c->in);
+        c->in = c->in_small;
+    }
+    c->head_started = time(NULL);       /* the next (pipelined) request's clock starts now */
 }
 
 /* Returns 0 to keep the connection, -1 to drop it. */
@@ -285,11 +308,22 @@ static int on_readable(struct conn *c)
         ssize_t n = recv(c->fd, sink, sizeof sink, 0);
         return n > 0 || (n < 0 && errno == EAGAIN) ? 0 : -1;
     }
-    ssize_t n = recv(c->fd, c->in + c->in_len, HEAD_MAX - c->in_len, 0);
+    size_t cap = c->in == c->in_small ? HEAD_SMALL : HEAD_MAX;
+    if (c->in_len == cap && cap < HEAD_MAX) {   /* a long head: room for the longest allowed */
+        char *big = malloc(HEAD_MAX);
+        if (!big)
+            return -1;                  /* memory is short: this client waits its turn */
+        memcpy(big, c->in, c->in_len);
+        c->in = big;
+        cap = HEAD_MAX;
+    }
+    ssize_t n = recv(c->fd, c->in + c->in_len, cap - c->in_len, 0);
     if (n == 0)
         return -1;                      /* the client is gone (mid-request or not) */
     if (n < 0)
         return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    if (c->in_len == 0)
+        c->head_started = time(NULL);   /* a byte at a time still has to finish by the deadline */
     c->in_len += (size_t)n;
     handle_input(c);
     return 0;
@@ -323,6 +357,8 @@ static int on_writable(struct conn *c)
             n = send_file_chunk(c);
         if (n < 0)
             return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+        if (n > 0)
+            c->last_sent = time(NULL);
         *(head ? &c->head_off : &c->body_off) += (size_t)n;
     }
     c->sending = 0;
@@ -338,15 +374,50 @@ static int on_writable(struct conn *c)
     return 0;
 }
 
+/* A line on the console for a kind of trouble, at most once per WARN_INTERVAL_S, with how many
+ * were held back: a server in trouble must not also flood its console. */
+static void warn(time_t *last, int *held, time_t now, const char *what)
+{
+    if (*last && now - *last < WARN_INTERVAL_S) {
+        ++*held;
+        return;
+    }
+    if (*held)
+        fprintf(stderr, "httpd: %s (and %d more times since the last report)\n", what, *held);
+    else
+        fprintf(stderr, "httpd: %s\n", what);
+    *last = now, *held = 0;
+}
+
+/* The connection to give up when a new one needs room: one waiting for a request (idle between
+ * requests or slow with its head), the longest waiting first; -1 when every one is busy sending. */
+static int victim(void)
+{
+    int v = -1;
+    for (int i = 0; i < nconns; i++)
+        if (!conns[i]->sending && !conns[i]->lingering_until && (v < 0 || conns[i]->last_active < conns[v]->last_active))
+            v = i;
+    return v;
+}
+
 static void accept_all(int lfd, time_t now)
 {
+    static time_t warned;
+    static int held;
     for (;;) {
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0)
             return;                     /* EAGAIN: none left; other errors: try on the next event */
         struct conn *c = nconns < max_conns ? malloc(sizeof *c) : NULL;
+        int v;
+        if (!c && (v = victim()) >= 0) {  /* full, or memory short: the longest waiting goes */
+            drop(v);
+            c = malloc(sizeof *c);
+        }
         if (!c) {
-            close(fd);                  /* at the limit or out of memory: refuse this one */
+            warn(&warned, &held, now, nconns < max_conns ? "memory is short: a new connection refused"
+                                                          : "at --max-connections: a new connection refused");
+            close(fd);
             continue;
         }
         int one = 1;
@@ -354,7 +425,9 @@ static void accept_all(int lfd, time_t now)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         c->fd = fd;
         c->last_active = now;
+        c->head_started = 0;
         c->in_len = 0;
+        c->in = c->in_small;
         c->sending = 0;
         c->file = -1;
         c->lingering_until = 0;
@@ -442,9 +515,16 @@ int main(int argc, char **argv)
         for (int i = 0; i < nconns; i++)
             pfds[i + 1] = (struct pollfd){ conns[i]->fd, conns[i]->sending ? POLLOUT : POLLIN, 0 };
         int n = nconns;
+        static time_t poll_warned;
+        static int poll_held;
         if (poll(pfds, (nfds_t)n + 1, POLL_TICK_MS) < 0) {
-            perror("httpd: poll");
-            continue;
+            /* still sweep below: closing the idle and the late is how memory comes back */
+            char why[80];
+            snprintf(why, sizeof why, "poll: %s", strerror(errno));
+            warn(&poll_warned, &poll_held, time(NULL), why);
+            for (int i = 0; i <= n; i++)
+                pfds[i].revents = 0;
+            usleep(POLL_TICK_MS * 1000 / 10);
         }
         time_t now = time(NULL);
         /* backwards, so that dropping (which moves the last connection into i) skips nothing */
@@ -462,6 +542,10 @@ int main(int argc, char **argv)
                 c->last_active = now;
             else if (now - c->last_active > IDLE_TIMEOUT_S)
                 rc = -1;
+            if (!c->sending && c->in_len > 0 && now - c->head_started > HEAD_TIMEOUT_S)
+                rc = -1;                /* slowloris: a head dribbled in, one byte now and then */
+            if (c->sending && now - c->last_sent > SEND_TIMEOUT_S)
+                rc = -1;                /* a reader that takes nothing (or a peer lwIP lost) */
             if (c->lingering_until && now > c->lingering_until)
                 rc = -1;
             if (rc < 0)

@@ -106,6 +106,27 @@ if service_start httpd-static build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$
   service_stop httpd-static
 fi
 
+# --- httpd short of memory under load: it sheds connections and recovers by itself ----------
+abuse_case() {   # abuse_case MEM CONNS SECONDS
+  local name=httpd-abuse-$1-$2 port
+  port=$(free_port)
+  if MEM=$1 service_start "$name" build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-:80"; then
+    checks "$name" tests/services/httpd_abuse.sh "$port" "$3" "$2" "$SERVICE_LOG"
+    service_stop "$name"
+  fi
+}
+abuse_case 3M 64 60
+abuse_case 3M 256 60
+abuse_case 4M 64 30
+abuse_case 4M 256 30
+
+# --- slowloris: heads dribbled a byte at a time cannot hold the server ----------------------
+port=$(free_port)
+if service_start httpd-slowloris build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-:80" -- --max-connections 64; then
+  checks httpd-slowloris python3 tests/services/slowloris.py "$port" 100 24
+  service_stop httpd-slowloris
+fi
+
 # --- echo: TCP and UDP round trips -----------------------------------------------------------
 tport=$(free_port)
 uport=$(free_port)
