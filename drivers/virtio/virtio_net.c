@@ -32,6 +32,8 @@
 #define RX_QUEUE 0
 #define TX_QUEUE 1
 #define QUEUE_MAX 256
+#define RX_RAM_SHARE 32                /* receive buffers take at most 1/32 of RAM ... */
+#define RX_BUFFERS_MIN 32              /* ... but never fewer than this */
 #define RX_BUF_SIZE 2048               /* a whole frame and its header fit: no chains without LRO */
 #define MAX_NICS 4
 #define ETH_MTU 1500
@@ -232,6 +234,16 @@ static void *service(void *arg)
     return NULL;
 }
 
+/* Receive buffers to keep posted: the ring's size, but no more than RX_RAM_SHARE of RAM, so that
+ * a small VM (-m 3M) keeps memory for its app; fewer buffers only mean drops under a burst. */
+static uint16_t rx_buffers(uint16_t ring)
+{
+    size_t fit = mem_total_bytes() / RX_RAM_SHARE / RX_BUF_SIZE;
+    if (fit < RX_BUFFERS_MIN)
+        fit = RX_BUFFERS_MIN;
+    return fit < ring ? (uint16_t)fit : ring;
+}
+
 int virtio_net_attach(struct virtio_device *dev, struct netdev **out)
 {
     if (nnics == MAX_NICS)
@@ -257,7 +269,7 @@ int virtio_net_attach(struct virtio_device *dev, struct netdev **out)
         virtio_fail(dev, "its queues could not be set up");
         return rc;
     }
-    uint16_t n = vn->rxq.size;
+    uint16_t n = rx_buffers(vn->rxq.size);
     size_t bytes = PAGE_ROUND_UP((size_t)n * RX_BUF_SIZE), meta = PAGE_ROUND_UP((size_t)n * sizeof(struct netbuf));
     vn->rx_mem = page_alloc(bytes / PAGE_SIZE);
     vn->rx_bufs = page_alloc(meta / PAGE_SIZE);
