@@ -50,11 +50,14 @@ static void print_frame(int depth, uint64_t addr, uint64_t symbol_addr)
 }
 
 /* Frames from the frame-pointer chain; caller_at_rsp (if not 0) is the stack slot holding the
- * return address of a function that faulted before making its frame (a jump to bad code). */
-static void backtrace_from(uint64_t pc, uint64_t rbp, uint64_t caller_at_rsp)
+ * return address of a function that faulted before making its frame (a jump to bad code).
+ * pc_is_return: pc is a return address (panic's caller), to be named by the call before it: a
+ * call to a noreturn function is the last instruction of its function, and what follows it is
+ * the next function (a stack smash named the function linked after __stack_chk_fail). */
+static void backtrace_from(uint64_t pc, uint64_t rbp, uint64_t caller_at_rsp, int pc_is_return)
 {
     kprintf("backtrace:\n");
-    print_frame(0, pc, pc);
+    print_frame(0, pc, pc_is_return ? pc - 1 : pc);
     int depth = 1;
     if (caller_at_rsp && stack_word_readable(caller_at_rsp)) {
         uint64_t ret = *(uint64_t *)caller_at_rsp;
@@ -92,7 +95,7 @@ static void backtrace_from(uint64_t pc, uint64_t rbp, uint64_t caller_at_rsp)
         kprintf("  ... the frame above %lu more times\n", repeats);
 }
 
-void backtrace_print(uint64_t pc, uint64_t rbp) { backtrace_from(pc, rbp, 0); }
+void backtrace_print(uint64_t ret, uint64_t rbp) { backtrace_from(ret, rbp, 0, 1); }
 
 /* Only one report: a fault while reporting stops at once. */
 static void enter_panic(void)
@@ -167,6 +170,6 @@ void panic_fault(const struct trap_frame *f)
      * address on top of the stack and no frame of its own */
     uint64_t unused;
     int in_code = ksym_lookup(f->rip, &unused) != 0;
-    backtrace_from(f->rip, f->rbp, in_code ? 0 : f->rsp);
+    backtrace_from(f->rip, f->rbp, in_code ? 0 : f->rsp, 0);
     machine_exit(EXIT_PANIC);
 }

@@ -14,6 +14,7 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...)
 /* A CPU exception: explain it, dump the registers and the backtrace at the fault, exit 127. */
 __attribute__((noreturn)) void panic_fault(const struct trap_frame *f);
 
-/* Print a backtrace walking the frame-pointer chain from rbp, after the frame at pc. */
-void backtrace_print(uint64_t pc, uint64_t rbp);
+/* Print a backtrace walking the frame-pointer chain from rbp, after the frame of ret, a return
+ * address (named by the call instruction before it). */
+void backtrace_print(uint64_t ret, uint64_t rbp);
 #endif

@@ -231,7 +231,8 @@ if [ "$(scripts/accel --name 2>/dev/null)" = tcg ]; then
   EXPECT=$'random generator seeded from (rdseed|rdrand)(, rdrand)?$\n^0 checks failed$' QEMU_EXTRA='-cpu max' \
     guest random-rdrand 0 build/random.elf debug
 fi
-REJECT='no crash happened' EXPECT=$(crash_expect main 'stack smashing detected' '<crash_smash\+') \
+# the first frame is the function that panicked (its call of panic is its last instruction)
+REJECT='no crash happened' EXPECT=$(crash_expect main 'stack smashing detected' '#0 .*<__stack_chk_fail\+'; echo '#1 .*<crash_smash\+') \
   guest crash-stack-smash 127 build/crash.elf -- stack-smash
 
 # boot paths: one ELF boots by multiboot1 (qemu -kernel), PVH, and multiboot2 (GRUB images)
