@@ -27,20 +27,12 @@ static void unpack_initrd(void)
 }
 
 /* mkdir -p: a mount point may lie under directories no one made. */
-static int make_dirs(const char *path)
+static int make_mount_point(const char *path)
 {
-    char p[VFS_PATH_MAX];
-    ksnprintf(p, sizeof p, "%s", path);
-    for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
-        if (s)
-            *s = '\0';
-        int rc = vfs_mkdir(p, 0755);
-        if (rc < 0 && rc != -EEXIST)
-            return rc;
-        if (!s)
-            return 0;
-        *s = '/';
-    }
+    int rc = vfs_mkdir_parents(path);
+    if (rc == 0)
+        rc = vfs_mkdir(path, 0755);
+    return rc == -EEXIST ? 0 : rc;
 }
 
 /* Each mount= option: a FAT disk on a block device, or a message saying why not; the program
@@ -60,7 +52,7 @@ static void mount_disks(void)
             kprintf("mayfly: mount %s on %s: no such disk\n", m.device, m.path);
         else if (!(root = fatfs_open(dev, m.read_only, why, sizeof why)))
             kprintf("mayfly: mount %s on %s refused: %s\n", m.device, m.path, why);
-        else if ((rc = make_dirs(m.path)) < 0 ||
+        else if ((rc = make_mount_point(m.path)) < 0 ||
                  (rc = vfs_mount(m.path, root, m.read_only || dev->read_only, m.device)) < 0) {
             kprintf("mayfly: mount %s on %s: the mount point cannot be made (error %d)\n", m.device, m.path, -rc);
             if (--root->refs == 0)

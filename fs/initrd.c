@@ -20,24 +20,12 @@ static const char *archive_path(const char *name, char *out, size_t size)
     return out;
 }
 
-/* mkdir -p of path's parents, for archives that list a file before its directory. */
-static void make_parents(const char *path)
-{
-    char p[VFS_PATH_MAX];
-    ksnprintf(p, sizeof p, "%s", path);
-    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-        *s = '\0';
-        vfs_mkdir(p, 0755);
-        *s = '/';
-    }
-}
-
 static int make_file(const char *path, const struct cpio_entry *e)
 {
     struct vfs_file *f;
     int rc = vfs_open(path, O_WRONLY | O_CREAT | O_TRUNC, e->mode & 07777, &f);
     if (rc == -ENOENT) {
-        make_parents(path);
+        vfs_mkdir_parents(path);   /* an archive may list a file before its directory */
         rc = vfs_open(path, O_WRONLY | O_CREAT | O_TRUNC, e->mode & 07777, &f);
     }
     if (rc < 0)
@@ -51,7 +39,7 @@ static int make_dir(const char *path, const struct cpio_entry *e)
 {
     int rc = vfs_mkdir(path, e->mode & 07777);
     if (rc == -ENOENT) {
-        make_parents(path);
+        vfs_mkdir_parents(path);   /* an archive may list a file before its directory */
         rc = vfs_mkdir(path, e->mode & 07777);
     }
     return rc == -EEXIST ? 0 : rc;

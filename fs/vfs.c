@@ -446,6 +446,22 @@ int vfs_mkdir(const char *path, mode_t mode)
     return rc == -EBUSY ? -EEXIST : rc;  /* "/" and mount points exist */
 }
 
+int vfs_mkdir_parents(const char *path)
+{
+    char p[VFS_PATH_MAX];
+    if (strlen(path) >= sizeof p)
+        return -ENAMETOOLONG;
+    strcpy(p, path);
+    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        int rc = vfs_mkdir(p, 0755);
+        *s = '/';
+        if (rc < 0 && rc != -EEXIST)
+            return rc;
+    }
+    return 0;
+}
+
 static int remove_path(const char *path, int want_dir)
 {
     char abs[VFS_PATH_MAX];

@@ -94,6 +94,8 @@ int vfs_stat(const char *path, struct stat *st);
 int vfs_access(const char *path, int mode);
 int vfs_truncate(const char *path, off_t size);
 int vfs_mkdir(const char *path, mode_t mode);
+/* mkdir -p of the directories above path's last name (0755): 0, or the first error but EEXIST. */
+int vfs_mkdir_parents(const char *path);
 int vfs_rmdir(const char *path);
 int vfs_unlink(const char *path);
 int vfs_rename(const char *from, const char *to);

@@ -3,11 +3,7 @@
 set -uo pipefail
 port=$1
 www=$2
-base=http://127.0.0.1:$port
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { if eval "$2"; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
-C=(curl -sS --max-time 20)
+source "$(dirname "$0")/../lib/curl_checks.sh"
 
 code=$("${C[@]}" -D "$tmp/h" -o "$tmp/b" -w '%{http_code}' "$base/")
 check "GET / is index.html" '[ "$code" = 200 ] && cmp -s "$tmp/b" "$www/index.html"' "status $code or body differs"

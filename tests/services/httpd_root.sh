@@ -5,12 +5,7 @@
 set -uo pipefail
 port=$1
 tree=$2
-base=http://127.0.0.1:$port
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-check() { if eval "$2"; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
-C=(curl -sS --max-time 30)
-header() { tr -d '\r' <"$tmp/h" | sed -n "s/^$1: //Ip" | head -n 1; }
+source "$(dirname "$0")/../lib/curl_checks.sh"
 size=$(stat -c %s "$tree/big.bin")
 # slice FIRST COUNT: those bytes of big.bin, cut on the host
 slice() { python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.stdout.buffer.write(d[int(sys.argv[2]):int(sys.argv[2]) + int(sys.argv[3])])' "$tree/big.bin" "$1" "$2"; }
