@@ -18,6 +18,12 @@
 #define AML_BYTE_PREFIX 0x0A
 #define AML_ZERO_OP 0x00
 #define AML_ONE_OP 0x01
+#define FADT_SCI_INT 46              /* §5.2.9, Table 5.9 */
+#define FADT_SMI_CMD 48
+#define FADT_ACPI_ENABLE 52
+#define FADT_PM1A_EVT 56
+#define FADT_PM1_EVT_LEN 88
+#define FADT_PWR_BUTTON (1u << 4)    /* the button is a control-method device, not fixed */
 #define FADT_FLAGS 112
 #define FADT_SLEEP_CONTROL 244       /* a Generic Address Structure (ACPI §5.2.3.2) */
 #define FADT_HW_REDUCED (1u << 20)
@@ -167,6 +173,43 @@ int acpi_find_devices(const char *hid, struct acpi_resources *out, int max)
     if (!dsdt || dsdt->length < SDT_HEADER_LEN)
         return 0;
     return acpi_aml_find_devices((const uint8_t *)dsdt + SDT_HEADER_LEN, dsdt->length - SDT_HEADER_LEN, hid, out, max);
+}
+
+static uint32_t fadt_u32(const uint8_t *fadt, unsigned off)
+{
+    uint32_t len = ((const struct sdt *)fadt)->length, v = 0;
+    if (off + 4 <= len)
+        memcpy(&v, fadt + off, 4);
+    return v;
+}
+
+void acpi_find_power_button(struct acpi_power_button *out)
+{
+    memset(out, 0, sizeof *out);
+    const uint8_t *fadt = acpi_find_table("FACP");
+    if (!fadt || ((const struct sdt *)fadt)->length < FADT_PM1_EVT_LEN + 1)
+        return;
+    uint32_t flags = fadt_u32(fadt, FADT_FLAGS);
+    if (flags & FADT_HW_REDUCED) {
+        struct acpi_resources ged;
+        if (acpi_find_devices("ACPI0013", &ged, 1) == 1 && ged.has_irq && ged.has_region && ged.region_size >= 4) {
+            out->kind = POWER_BUTTON_GED;
+            out->ged_register = ged.region_base;
+            out->ged_gsi = ged.irq;
+            out->ged_level = ged.irq_level;
+            out->ged_active_low = ged.irq_active_low;
+        }
+        return;
+    }
+    out->pm1a_evt = (uint16_t)fadt_u32(fadt, FADT_PM1A_EVT);
+    out->pm1_evt_len = fadt[FADT_PM1_EVT_LEN];
+    if ((flags & FADT_PWR_BUTTON) || !out->pm1a_evt || out->pm1_evt_len < 4)
+        return;                        /* a control-method button needs AML: not handled */
+    out->kind = POWER_BUTTON_FIXED;
+    out->pm1a_cnt = (uint16_t)fadt_u32(fadt, FADT_PM1A_CNT);
+    out->smi_cmd = (uint16_t)fadt_u32(fadt, FADT_SMI_CMD);
+    out->acpi_enable = fadt[FADT_ACPI_ENABLE];
+    out->sci_irq = fadt[FADT_SCI_INT];
 }
 
 void acpi_power_off(void)

@@ -8,6 +8,10 @@
 
 #define AML_EXT_OP_PREFIX 0x5B
 #define AML_DEVICE_OP 0x82             /* after the ExtOpPrefix */
+#define AML_OP_REGION_OP 0x80          /* after the ExtOpPrefix: DefOpRegion (§20.2.5.2) */
+#define AML_ROOT_PREFIX 0x5C           /* '\\' */
+#define AML_PARENT_PREFIX 0x5E         /* '^' */
+#define REGION_SYSTEM_MEMORY 0x00
 #define AML_NAME_OP 0x08
 #define AML_BUFFER_OP 0x11
 #define AML_STRING_PREFIX 0x0D
@@ -16,6 +20,7 @@
 #define AML_BYTE_PREFIX 0x0A
 #define AML_WORD_PREFIX 0x0B
 #define AML_DWORD_PREFIX 0x0C
+#define AML_QWORD_PREFIX 0x0E
 #define NAME_SEG 4                     /* "_HID", "_CRS" */
 #define PKG_LENGTH_MAX_EXTRA 3         /* bits 7-6 of the lead byte count the bytes after it */
 
@@ -101,7 +106,8 @@ static int integer(const uint8_t *p, size_t avail, size_t *value, size_t *bytes)
 {
     if (avail == 0)
         return -EINVAL;
-    size_t width = p[0] == AML_BYTE_PREFIX ? 1 : p[0] == AML_WORD_PREFIX ? 2 : p[0] == AML_DWORD_PREFIX ? 4 : 0;
+    size_t width = p[0] == AML_BYTE_PREFIX ? 1 : p[0] == AML_WORD_PREFIX ? 2 : p[0] == AML_DWORD_PREFIX ? 4
+                 : p[0] == AML_QWORD_PREFIX ? 8 : 0;
     if (width == 0) {
         if (p[0] != AML_ZERO_OP && p[0] != AML_ONE_OP)
             return -EINVAL;
@@ -155,6 +161,35 @@ static int crs(const uint8_t *aml, size_t from, size_t end, struct acpi_resource
     return acpi_parse_resources(aml + at, bytes, out);
 }
 
+/* The first OperationRegion(Name, SystemMemory, offset, length) in [from, end) with constant
+ * offset and length (§20.2.5.2: ExtOpPrefix OpRegionOp NameString RegionSpace RegionOffset
+ * RegionLen), stored in out. Names with a path are skipped: a device's own regions are single
+ * NameSegs, optionally after root or parent prefixes. */
+static void op_region(const uint8_t *aml, size_t from, size_t end, struct acpi_resources *out)
+{
+    for (size_t i = from; i + 2 < end; i++) {
+        if (aml[i] != AML_EXT_OP_PREFIX || aml[i + 1] != AML_OP_REGION_OP)
+            continue;
+        size_t at = i + 2, base, size, n;
+        while (at < end && (aml[at] == AML_ROOT_PREFIX || aml[at] == AML_PARENT_PREFIX))
+            at++;
+        if (end - at < NAME_SEG + 1)
+            return;
+        at += NAME_SEG;
+        if (aml[at++] != REGION_SYSTEM_MEMORY)
+            continue;
+        if (integer(aml + at, end - at, &base, &n) < 0)
+            continue;
+        at += n;
+        if (integer(aml + at, end - at, &size, &n) < 0)
+            continue;
+        out->region_base = base;
+        out->region_size = size;
+        out->has_region = 1;
+        return;
+    }
+}
+
 int acpi_aml_find_devices(const uint8_t *aml, size_t len, const char *hid, struct acpi_resources *out, int max)
 {
     int found = 0;
@@ -172,8 +207,10 @@ int acpi_aml_find_devices(const uint8_t *aml, size_t len, const char *hid, struc
                 end = j;
                 break;
             }
-        if (hid_matches(aml, body, end, hid) && crs(aml, body, end, &out[found]) == 0)
+        if (hid_matches(aml, body, end, hid) && crs(aml, body, end, &out[found]) == 0) {
+            op_region(aml, body, end, &out[found]);
             found++;
+        }
     }
     return found;
 }

@@ -14,6 +14,10 @@ struct acpi_resources {
     uint8_t has_memory, has_irq;
     uint8_t irq_level;                 /* level-triggered (else edge) */
     uint8_t irq_active_low;
+    /* the device's first OperationRegion in system memory (§19.6.100), such as the register
+     * of a Generic Event Device (§5.6.9), which its _CRS does not list; valid when has_region */
+    uint64_t region_base, region_size;
+    uint8_t has_region;
 };
 
 /* Parse a resource template (the bytes of a _CRS buffer, ACPI 6.4 §6.4): small and large
@@ -24,7 +28,7 @@ int acpi_parse_resources(const uint8_t *buf, size_t len, struct acpi_resources *
 
 /* Find, in a definition block's AML (the bytes after the table header), up to max devices whose
  * _HID is the string hid (Name(_HID, "...")) and whose _CRS is a buffer that parses, storing
- * their resources in out. EISA-ID (integer) _HIDs and _CRS methods are not evaluated: there is
+ * their resources (and their first system-memory OperationRegion with constant bounds) in out. EISA-ID (integer) _HIDs and _CRS methods are not evaluated: there is
  * no AML interpreter. Returns how many were stored. */
 int acpi_aml_find_devices(const uint8_t *aml, size_t len, const char *hid, struct acpi_resources *out, int max);
 #endif

@@ -59,7 +59,6 @@ int irq_alloc_vector(void (*handler)(void *), void *arg)
         return -ENOSPC;
     int v = next_vector++;
     trap_set_handler((unsigned)v, handler, arg);
-    thread_wakeup_source_add();
     return v;
 }
 
@@ -117,12 +116,13 @@ static void find_ioapics(void)
 uint32_t irq_isa_to_gsi(uint8_t isa_irq, int *level, int *active_low)
 {
     find_ioapics();
-    *level = 0;                          /* ISA: edge, active high, unless overridden */
-    *active_low = 0;
     for (int i = 0; i < noverrides; i++)
         if (overrides[i].source == isa_irq) {
-            *level = (overrides[i].flags & MPS_TRIGGER_LEVEL) == MPS_TRIGGER_LEVEL;
-            *active_low = (overrides[i].flags & MPS_POLARITY_LOW) == MPS_POLARITY_LOW;
+            uint16_t f = overrides[i].flags;   /* each field 0: as the bus (the caller's default) */
+            if (f & MPS_TRIGGER_LEVEL)
+                *level = (f & MPS_TRIGGER_LEVEL) == MPS_TRIGGER_LEVEL;
+            if (f & MPS_POLARITY_LOW)
+                *active_low = (f & MPS_POLARITY_LOW) == MPS_POLARITY_LOW;
             return overrides[i].gsi;
         }
     return isa_irq;

@@ -2,6 +2,7 @@
  * needs the one before. */
 #include "../boot/boot.h"
 #include "acpi.h"
+#include "power_button.h"
 #include "app.h"
 #include "bootinfo.h"
 #include "clock.h"
@@ -86,6 +87,7 @@ __attribute__((no_stack_protector)) void kernel_main(void)
     acpi_set_rsdp(boot_info.rsdp);
     timer_init();
     parse_command_line();
+    power_button_init();              /* none on some machines: then only a kill stops the VM */
     clock_calibration_finish();
     if (!thread_create("main", main_thread, 0, APP_MAIN_STACK))
         panic("no memory for the main thread's stack");

@@ -24,6 +24,9 @@ struct thread {
     struct waitq *waiting_on;
     struct timer timer;            /* sleeps and wait deadlines */
     int timed_out;
+    int interruptible;             /* see thread_set_interruptible */
+    int interrupted;               /* thread_interrupt was called; taken by thread_take_interrupt */
+    int wait_interruptible;        /* the wait it is blocked in may be cut short */
     int detached;
     int per_thread_word;           /* see thread_keep_per_thread */
     void *user;                    /* see thread_set_user */
@@ -115,6 +118,8 @@ static void reap_zombies(void)
         free_thread(z);
     }
 }
+
+static int wait_on(struct waitq *wq, uint64_t deadline, int interruptible);
 
 static __attribute__((noreturn)) void deadlock(void)
 {
@@ -223,7 +228,7 @@ int thread_join(struct thread *t, void **retval)
     if (t->detached)
         return -EINVAL;
     while (t->state != EXITED)
-        waitq_wait(&t->joiners, 0);
+        wait_on(&t->joiners, 0, 0);
     if (retval)
         *retval = t->retval;
     int s = irq_save();
@@ -252,45 +257,94 @@ void thread_yield(void)
     irq_restore(s);
 }
 
+/* Take t, blocked on a wait queue, off it. Irqs off. */
+static void leave_queue(struct thread *t)
+{
+    struct waitq *wq = t->waiting_on;
+    if (!wq)
+        return;
+    struct thread **p = &wq->head, *prev = NULL;
+    while (*p && *p != t) {
+        prev = *p;
+        p = &(*p)->next_wait;
+    }
+    if (*p) {
+        *p = t->next_wait;
+        if (wq->tail == t)
+            wq->tail = prev;
+    }
+    t->waiting_on = NULL;
+}
+
 static void wake_on_timer(struct timer *tm)
 {
     struct thread *t = (struct thread *)((char *)tm - offsetof(struct thread, timer));
     if (t->state != BLOCKED)
         return;
-    if (t->waiting_on) {                    /* a deadline on a wait queue: leave the queue */
-        struct waitq *wq = t->waiting_on;
-        struct thread **p = &wq->head, *prev = NULL;
-        while (*p && *p != t) {
-            prev = *p;
-            p = &(*p)->next_wait;
-        }
-        if (*p) {
-            *p = t->next_wait;
-            if (wq->tail == t)
-                wq->tail = prev;
-        }
-        t->waiting_on = NULL;
-    }
+    leave_queue(t);                         /* a deadline on a wait queue: leave the queue */
     t->timed_out = 1;
     make_runnable(t);
+}
+
+int thread_set_interruptible(int on)
+{
+    int was = current->interruptible;
+    current->interruptible = on;
+    return was;
+}
+
+void thread_interrupt(struct thread *t)
+{
+    int s = irq_save();
+    t->interrupted = 1;
+    if (t->state == BLOCKED && t->wait_interruptible) {
+        leave_queue(t);
+        timer_cancel(&t->timer);
+        make_runnable(t);
+    }
+    irq_restore(s);
+}
+
+int thread_take_interrupt(void)
+{
+    int s = irq_save(), was = current->interrupted;
+    current->interrupted = 0;
+    irq_restore(s);
+    return was;
+}
+
+/* Whether the caller's wait ends at once: it may be interrupted and already was. Irqs off. */
+static int interrupted_already(void)
+{
+    current->wait_interruptible = current->interruptible;
+    return current->interruptible && current->interrupted;
 }
 
 void thread_sleep_until(uint64_t deadline)
 {
     int s = irq_save();
-    if (clock_monotonic_ns() < deadline) {
+    if (clock_monotonic_ns() < deadline && !interrupted_already()) {
         current->timer.fire = wake_on_timer;
         current->state = BLOCKED;
         timer_add(&current->timer, deadline);
         schedule();
+        timer_cancel(&current->timer);      /* when an interrupt woke it first */
     }
+    current->wait_interruptible = 0;
     irq_restore(s);
 }
 
-int waitq_wait(struct waitq *wq, uint64_t deadline)
+/* waitq_wait, which mutexes call with interruptible 0: a lock is always waited for. */
+static int wait_on(struct waitq *wq, uint64_t deadline, int interruptible)
 {
     int s = irq_save();
     struct thread *t = current;
+    t->wait_interruptible = interruptible;
+    if (interruptible && t->interrupted) {
+        t->wait_interruptible = 0;
+        irq_restore(s);
+        return -EINTR;
+    }
     t->timed_out = 0;
     t->state = BLOCKED;
     t->waiting_on = wq;
@@ -307,10 +361,13 @@ int waitq_wait(struct waitq *wq, uint64_t deadline)
     schedule();
     if (deadline)
         timer_cancel(&t->timer);
-    int timed_out = t->timed_out;
+    int rc = t->timed_out ? -ETIMEDOUT : interruptible && t->interrupted ? -EINTR : 0;
+    t->wait_interruptible = 0;
     irq_restore(s);
-    return timed_out ? -ETIMEDOUT : 0;
+    return rc;
 }
+
+int waitq_wait(struct waitq *wq, uint64_t deadline) { return wait_on(wq, deadline, current->interruptible); }
 
 static int wake(struct waitq *wq, int all)
 {
@@ -339,7 +396,7 @@ int mutex_lock_until(struct mutex *m, uint64_t deadline)
     if (m->owner == current)
         panic("thread '%s' locks a mutex it already holds", current->name);
     while (m->owner)
-        if (waitq_wait(&m->waiters, deadline) == -ETIMEDOUT && m->owner)
+        if (wait_on(&m->waiters, deadline, 0) == -ETIMEDOUT && m->owner)
             return -ETIMEDOUT;
     m->owner = current;
     return 0;

@@ -48,8 +48,21 @@ int thread_join(struct thread *t, void **retval);
 void thread_detach(struct thread *t);
 
 void thread_yield(void);
-/* Block until the monotonic clock reaches deadline (ns). */
+/* Block until the monotonic clock reaches deadline (ns), or until thread_interrupt when the
+ * caller is interruptible. */
 void thread_sleep_until(uint64_t deadline);
+
+/* Interruptible waits, for libc's signals: while the calling thread is interruptible (on), its
+ * sleeps and wait-queue waits end early when thread_interrupt is called on it, and at once when
+ * that happened before (waitq_wait returns -EINTR). Mutexes and joins are never interrupted.
+ * libc sets it only around waits whose callers handle an early end (poll, select, sleeps).
+ * Returns the previous setting. */
+int thread_set_interruptible(int on);
+/* Mark t interrupted and end its wait if it is in an interruptible one. Not for interrupt
+ * handlers' use: signals reach threads through libc's delivery thread. */
+void thread_interrupt(struct thread *t);
+/* Whether the caller was interrupted since the last call; clears the mark. */
+int thread_take_interrupt(void);
 
 struct thread *thread_self(void);
 const char *thread_name(const struct thread *t);
@@ -68,7 +81,8 @@ void *thread_user(const struct thread *t);
 void thread_keep_per_thread(int *where);
 
 /* Block on wq until woken or until the monotonic clock passes deadline (0: no deadline).
- * Returns 0 when woken, -ETIMEDOUT at the deadline. The caller checks its condition again.
+ * Returns 0 when woken, -ETIMEDOUT at the deadline, -EINTR when interrupted (an interruptible
+ * caller, see thread_set_interruptible). The caller checks its condition again.
  * A caller waiting for an interrupt handler's event must check that condition with interrupts
  * off (irq_save) and call this before irq_restore, so no wake-up falls in between. */
 int waitq_wait(struct waitq *wq, uint64_t deadline);

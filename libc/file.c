@@ -57,15 +57,16 @@ const struct file_ops vfs_file_ops = {
     file_read, file_write, file_close, file_nonblocking, file_lseek, file_fstat, file_dup,
 };
 
-/* Everything written is on the disks when the program ends (exit, or main returning). */
-static void sync_at_exit(void) { vfs_sync_all(); }
+/* Everything written is on the disks when the program ends (exit, main returning, or a signal
+ * such as the power button's SIGTERM with no handler: libc/signal.c calls this). */
+void files_sync(void) { vfs_sync_all(); }
 
 /* Called before main (start.c, through a weak reference: only programs that use files link
  * this file): the initrd unpacked, the disks mounted. */
 void files_start(void)
 {
     fs_boot();
-    atexit(sync_at_exit);
+    atexit(files_sync);
 }
 
 int open(const char *path, int flags, ...)

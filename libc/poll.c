@@ -2,6 +2,7 @@
  * sleeps on the sockets' events); the console is always ready (output never blocks, input
  * reads as end of file), so when it is asked about the sockets are only looked at. */
 #include "fd.h"
+#include "signal_impl.h"
 #include "../kernel/clock.h"
 #include "../kernel/thread.h"
 #include <errno.h>
@@ -42,12 +43,13 @@ static void give_back(struct scratch *s, struct pollfd *small, struct pollfd *p)
         free(p);
 }
 
+/* Called interruptible: returns early when a signal is delivered. */
 static void sleep_ms(int timeout_ms)
 {
-    if (timeout_ms < 0)
-        for (;;)                        /* nothing to wait for, forever: as Linux does */
-            thread_sleep_until(UINT64_MAX);
-    thread_sleep_until(clock_monotonic_ns() + (uint64_t)timeout_ms * NSEC_PER_MSEC);
+    if (timeout_ms < 0)                 /* nothing to wait for, forever: as Linux does */
+        thread_sleep_until(UINT64_MAX);
+    else
+        thread_sleep_until(clock_monotonic_ns() + (uint64_t)timeout_ms * NSEC_PER_MSEC);
 }
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
@@ -76,11 +78,16 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
             fds[i].revents = fds[i].events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
         ready += fds[i].revents != 0;
     }
-    int rc = 0;
+    int rc = 0, token = interruptible_begin();
     if (nsock)
         rc = lwip_poll(sockets, nsock, ready ? 0 : timeout_ms);
     else if (!ready && timeout_ms != 0)
         sleep_ms(timeout_ms);
+    if (interruptible_end(token) && rc == 0 && !ready && timeout_ms != 0) {
+        give_back(&poll_scratch, small, sockets);
+        errno = EINTR;                  /* a handler ran: the caller looks at its flags */
+        return -1;
+    }
     if (rc > 0)
         for (nfds_t i = 0, k = 0; i < nfds && k < nsock; i++) {
             struct file *f = fds[i].fd >= 0 ? fd_get(fds[i].fd) : NULL;

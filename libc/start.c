@@ -7,6 +7,7 @@
 #include "../kernel/thread.h"
 #include "fd.h"
 #include "pthread_impl.h"
+#include "signal_impl.h"
 #include <reent.h>
 #include <stdlib.h>
 
@@ -22,6 +23,7 @@ void app_start(int argc, char **argv, char **envp)
     /* errno lives in newlib's one struct _reent: the scheduler keeps a copy per thread */
     thread_keep_per_thread(&_REENT->_errno);
     pthread_adopt_main_thread();
+    signals_start();
     fd_init();
     /* the random generator asks the drivers for an entropy device when it is first seeded */
     random_set_device_source(rng_read);

@@ -2,6 +2,7 @@
  * Descriptors come from the table in fd.c: the console (0-2), sockets and files (file.c, linked
  * only when a program opens one). */
 #include "fd.h"
+#include "signal_impl.h"
 #include "../kernel/memory.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
@@ -14,7 +15,6 @@
 #include <sys/times.h>
 #include <unistd.h>
 
-#define MAYFLY_PID 1
 
 _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 {
@@ -85,38 +85,4 @@ int execve(const char *p, char *const a[], char *const e[]) { (void)p, (void)a, 
 int wait(int *status) { (void)status; errno = ECHILD; return -1; }
 int getpid(void) { return MAYFLY_PID; }
 
-static const char *signal_name(int sig)
-{
-    switch (sig) {
-    case SIGABRT: return "SIGABRT (abort called)";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGKILL: return "SIGKILL";
-    default: return "a signal";
-    }
-}
-
-/* newlib's raise() comes here for a signal with no handler: its default action ends the
- * process, so the VM stops as on a panic (a failed assert() arrives here through abort()). */
-int kill(int pid, int sig)
-{
-    if (pid != MAYFLY_PID) {
-        errno = ESRCH;
-        return -1;
-    }
-    if (sig == 0)
-        return 0;
-    panic("the application was killed by %s (signal %d)", signal_name(sig), sig);
-}
-
 void _exit(int status) { machine_exit(status); }
-
-int sigprocmask(int how, const sigset_t *set, sigset_t *old)
-{
-    (void)how, (void)set;
-    if (old)
-        *old = 0;
-    return 0;                           /* no asynchronous signals are ever delivered */
-}

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE              /* the Linux clock ids (MONOTONIC_RAW, BOOTTIME, ...) */
 #include "../kernel/clock.h"
 #include "../kernel/thread.h"
+#include "signal_impl.h"
 #include <errno.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -76,15 +77,37 @@ clock_t times(struct tms *t)
     return ticks;
 }
 
+/* Sleep ns; a delivered signal ends it early. Returns the nanoseconds left (0: slept it all). */
+static uint64_t sleep_ns(uint64_t ns)
+{
+    uint64_t deadline = clock_monotonic_ns() + ns;
+    int token = interruptible_begin();
+    thread_sleep_until(deadline);
+    if (!interruptible_end(token))
+        return 0;
+    uint64_t now = clock_monotonic_ns();
+    return deadline > now ? deadline - now : 1;  /* interrupted just at the end: still EINTR */
+}
+
+static void to_timespec(uint64_t ns, struct timespec *ts)
+{
+    ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+    ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+}
+
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
     if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC) {
         errno = EINVAL;
         return -1;
     }
-    thread_sleep_until(clock_monotonic_ns() + (uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+    uint64_t left = sleep_ns((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
     if (rem)
-        rem->tv_sec = rem->tv_nsec = 0;   /* no signal interrupts a sleep */
+        to_timespec(left, rem);
+    if (left) {
+        errno = EINTR;
+        return -1;
+    }
     return 0;
 }
 
@@ -106,20 +129,24 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
     } else if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC) {
         return EINVAL;
     }
-    thread_sleep_until(clock_monotonic_ns() + ns);
-    if (rem)
-        rem->tv_sec = rem->tv_nsec = 0;
-    return 0;
+    uint64_t left = sleep_ns(ns);
+    if (rem && !(flags & TIMER_ABSTIME))
+        to_timespec(left, rem);
+    return left ? EINTR : 0;
 }
 
 int usleep(useconds_t us)
 {
-    thread_sleep_until(clock_monotonic_ns() + (uint64_t)us * NSEC_PER_USEC);
+    if (sleep_ns((uint64_t)us * NSEC_PER_USEC)) {
+        errno = EINTR;
+        return -1;
+    }
     return 0;
 }
 
+/* The seconds not slept, rounded up, when a signal ended it early. */
 unsigned sleep(unsigned s)
 {
-    thread_sleep_until(clock_monotonic_ns() + (uint64_t)s * NSEC_PER_SEC);
-    return 0;
+    uint64_t left = sleep_ns((uint64_t)s * NSEC_PER_SEC);
+    return (unsigned)((left + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
 }

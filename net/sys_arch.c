@@ -80,8 +80,9 @@ u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout_ms)
     struct sys_sem *s = *sem;
     uint64_t start = clock_monotonic_ns(), deadline = deadline_after(timeout_ms);
     while (s->count == 0)
-        if (waitq_wait(&s->waiters, deadline) == -ETIMEDOUT && s->count == 0)
-            return SYS_ARCH_TIMEOUT;
+        if (waitq_wait(&s->waiters, deadline) != 0 && s->count == 0)
+            return SYS_ARCH_TIMEOUT;   /* or interrupted by a signal: lwip_poll and lwip_select
+                                        * are the only interruptible callers, and read it so */
     s->count--;
     return ms_since(start);
 }
@@ -162,7 +163,7 @@ u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout_ms)
     struct sys_mbox *mb = *mbox;
     uint64_t start = clock_monotonic_ns(), deadline = deadline_after(timeout_ms);
     while (mb->used == 0)
-        if (waitq_wait(&mb->readers, deadline) == -ETIMEDOUT && mb->used == 0)
+        if (waitq_wait(&mb->readers, deadline) != 0 && mb->used == 0)
             return SYS_ARCH_TIMEOUT;
     sys_arch_mbox_tryfetch(mbox, msg);
     return ms_since(start);

@@ -7,6 +7,7 @@
 #include "../../kernel/memory.h"
 #include "../../kernel/format.h"
 #include "../../kernel/printk.h"
+#include "../../kernel/thread.h"
 #include "../../kernel/x86.h"
 #include <errno.h>
 #include <string.h>
@@ -76,6 +77,7 @@ int virtio_route_interrupt(struct virtio_device *dev)
         virtio_fail(dev, "no interrupt could be set up");
         return -ENODEV;
     }
+    thread_wakeup_source_add();        /* its interrupts wake the threads waiting on it */
     return 0;
 }
 

@@ -169,6 +169,49 @@ static void finds_devices_by_hid(void **state)
     assert_int_equal(find_exact(aml, len, "QEMU0002", r, 4), 0);
 }
 
+/* QEMU's microvm GED: an edge interrupt in _CRS and its event register as an OperationRegion
+ * after the names: OperationRegion(EREG, SystemMemory, 0xFEA00000, 4) */
+static size_t ged(uint8_t *aml, const uint8_t *region, size_t region_len)
+{
+    static const uint8_t crs[] = { 0x89, 0x06, 0x00, 0x03, 0x01, 0x09, 0x00, 0x00, 0x00, 0x79, 0x00 };
+    size_t n = device(aml, "GED_", "ACPI0013", crs, sizeof crs);
+    memcpy(aml + n, region, region_len);                /* inside the device: grow its PkgLength */
+    aml[2] = (uint8_t)(aml[2] + region_len);
+    return n + region_len;
+}
+
+static void finds_a_devices_memory_region(void **state)
+{
+    (void)state;
+    static const uint8_t region[] = { 0x5B, 0x80, 'E', 'R', 'E', 'G', 0x00, 0x0C, 0x00, 0x00, 0xA0, 0xFE, 0x0A, 0x04 };
+    uint8_t aml[128];
+    size_t len = ged(aml, region, sizeof region);
+    struct acpi_resources r;
+    assert_int_equal(find_exact(aml, len, "ACPI0013", &r, 1), 1);
+    assert_true(r.has_irq && !r.irq_level && r.irq == 9);
+    assert_true(r.has_region);
+    assert_int_equal(r.region_base, 0xFEA00000);
+    assert_int_equal(r.region_size, 4);
+    /* a region in I/O space, or with a computed offset, is not reported */
+    uint8_t io[sizeof region];
+    memcpy(io, region, sizeof io);
+    io[6] = 0x01;
+    len = ged(aml, io, sizeof io);
+    assert_int_equal(find_exact(aml, len, "ACPI0013", &r, 1), 1);
+    assert_false(r.has_region);
+    memcpy(io, region, sizeof io);
+    io[7] = 0x72;                                      /* AddOp: not a constant */
+    len = ged(aml, io, sizeof io);
+    assert_int_equal(find_exact(aml, len, "ACPI0013", &r, 1), 1);
+    assert_false(r.has_region);
+    /* cut anywhere inside the region: never read past it, never a wrong region */
+    for (size_t cut = 1; cut < sizeof region; cut++) {
+        len = ged(aml, region, cut);
+        if (find_exact(aml, len, "ACPI0013", &r, 1) == 1 && r.has_region)
+            assert_int_equal(r.region_base, 0xFEA00000);
+    }
+}
+
 static void survives_truncated_tables(void **state)
 {
     (void)state;
@@ -222,6 +265,7 @@ int main(void)
         cmocka_unit_test(refuses_truncated_resources),
         cmocka_unit_test(ignores_short_or_empty_descriptors),
         cmocka_unit_test(finds_devices_by_hid),
+        cmocka_unit_test(finds_a_devices_memory_region),
         cmocka_unit_test(survives_truncated_tables),
         cmocka_unit_test(survives_garbage),
     };
