@@ -19,13 +19,19 @@
  * once per WARN_INTERVAL_S.
  * Single byte ranges (206/416), Last-Modified and If-Modified-Since (304) for both. Compiled-in
  * files have no Last-Modified: the image carries no date for them, so they are never 304.
- * usage: httpd [--port N] [--max-connections N] [--root DIR] */
+ * SIGTERM (the VM's power button) or SIGINT stops it gracefully: the listening socket closes, a
+ * response being sent is finished, and each open connection's next request is answered with
+ * "Connection: close" (closing an idle keep-alive connection at once could drop a request
+ * already on its way); what is still open after --grace seconds (default 2) is closed, and
+ * httpd exits 0.
+ * usage: httpd [--port N] [--max-connections N] [--root DIR] [--grace SECONDS] */
 #include "http.h"
 #include <errno.h>
 #include <mayfly/embedded.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -50,6 +56,8 @@
 #define FS_PATH_MAX (PATH_MAX + HTTP_PATH_MAX + sizeof "index.html")
 #define LOCATION_MAX 400                /* a longer redirect does not fit the response head: 414 */
 #define LINGER_S 2                      /* after an error: how long to read what the client still sends */
+#define DEFAULT_GRACE_S 2.0
+#define MAX_GRACE_S 3600.0
 
 struct conn {
     int fd;
@@ -75,6 +83,8 @@ static struct conn **conns;
 static int nconns, max_conns = DEFAULT_MAX_CONNS;
 static const char *root;                /* --root: NULL serves the compiled-in files */
 static unsigned char chunk[CHUNK_SIZE]; /* shared by every connection: see the top */
+static volatile sig_atomic_t stop_requested;
+static int stopping;                    /* the main loop has seen stop_requested */
 
 /* What a request resolved to: the bytes to send (one of data and fd), and their metadata. */
 struct target {
@@ -288,7 +298,7 @@ static void handle_input(struct conn *c)
     struct http_request r;
     int status = http_parse_request(c->in, end, &r);
     /* after an error, or a body we do not read, the stream is out of step: close after */
-    int keep = status == 0 && r.keep_alive && !r.has_body;
+    int keep = status == 0 && r.keep_alive && !r.has_body && !stopping;
     respond(c, status, status == 0 || status == 405 || status == 414 ? &r : NULL, keep);
     memmove(c->in, c->in + end, c->in_len - end);
     c->in_len -= end;
@@ -484,17 +494,57 @@ static int check_root(void)
     return 0;
 }
 
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;                 /* poll returns EINTR, and the loop below looks */
+}
+
+/* Seconds, a decimal number in [0, MAX_GRACE_S]; 0 on success. */
+static int seconds_arg(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0 && v <= MAX_GRACE_S))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The stop begins: no new connections. A response on its way is finished as it began (its
+ * head may have promised keep-alive, so the client may send another request: the connection
+ * stays for it); every connection's next request is answered with Connection: close
+ * (handle_input looks at stopping). */
+static void begin_stop(int lfd, double grace)
+{
+    stopping = 1;
+    close(lfd);
+    printf("httpd: stopping: %d connection%s open, up to %.3g s to finish\n", nconns, nconns == 1 ? "" : "s", grace);
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
     int port = DEFAULT_PORT;
+    double grace = DEFAULT_GRACE_S;
     for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--grace") && i + 1 < argc && !seconds_arg(argv[++i], &grace))
+            continue;
         if (!strcmp(argv[i], "--port") && i + 1 < argc && !number_arg(argv[++i], 1, 65535, &port))
             continue;
         if (!strcmp(argv[i], "--max-connections") && i + 1 < argc && !number_arg(argv[++i], 1, 100000, &max_conns))
             continue;
         if (!strcmp(argv[i], "--root") && i + 1 < argc && (root = argv[++i])[0])
             continue;
-        fprintf(stderr, "httpd: bad argument '%s'\nusage: httpd [--port N] [--max-connections N] [--root DIR]\n", argv[i]);
+        fprintf(stderr, "httpd: bad argument '%s'\nusage: httpd [--port N] [--max-connections N] [--root DIR] [--grace SECONDS]\n", argv[i]);
         return 2;
     }
     int lfd = listen_on(port);
@@ -509,15 +559,38 @@ int main(int argc, char **argv)
     else
         printf("httpd: serving %zu files on port %d\n", embedded_file_count, port);
     fflush(stdout);
+    struct sigaction on_stop = { .sa_handler = on_stop_signal };
+    sigaction(SIGTERM, &on_stop, NULL);
+    sigaction(SIGINT, &on_stop, NULL);
 
+    double stop_deadline = 0;
     for (;;) {
-        pfds[0] = (struct pollfd){ lfd, POLLIN, 0 };
+        if (stop_requested && !stopping) {
+            begin_stop(lfd, grace);
+            stop_deadline = monotonic_s() + grace;
+        }
+        if (stopping && (nconns == 0 || monotonic_s() >= stop_deadline)) {
+            printf("httpd: stopped; %d connection%s closed unfinished\n", nconns, nconns == 1 ? "" : "s");
+            while (nconns > 0)
+                drop(nconns - 1);
+            return 0;
+        }
+        /* pfds[0] is the listening socket until the stop, then a slot poll skips (fd -1) */
+        pfds[0] = (struct pollfd){ stopping ? -1 : lfd, POLLIN, 0 };
         for (int i = 0; i < nconns; i++)
             pfds[i + 1] = (struct pollfd){ conns[i]->fd, conns[i]->sending ? POLLOUT : POLLIN, 0 };
         int n = nconns;
+        int tick = POLL_TICK_MS;
+        if (stopping) {                 /* wake for the deadline */
+            double left_ms = (stop_deadline - monotonic_s()) * 1000 + 1;
+            tick = left_ms < tick ? (int)(left_ms > 0 ? left_ms : 0) : tick;
+        }
         static time_t poll_warned;
         static int poll_held;
-        if (poll(pfds, (nfds_t)n + 1, POLL_TICK_MS) < 0) {
+        int ready = poll(pfds, (nfds_t)n + 1, tick);
+        if (ready < 0 && errno == EINTR) {
+            continue;                   /* a signal: the top of the loop looks at stop_requested */
+        } else if (ready < 0) {
             /* still sweep below: closing the idle and the late is how memory comes back */
             char why[80];
             snprintf(why, sizeof why, "poll: %s", strerror(errno));
@@ -551,7 +624,7 @@ int main(int argc, char **argv)
             if (rc < 0)
                 drop(i);
         }
-        if (pfds[0].revents & POLLIN)
+        if (!stopping && (pfds[0].revents & POLLIN))
             accept_all(lfd, now);
     }
 }

@@ -309,3 +309,29 @@ EXPECT=$'^0 checks failed$\nwithout a stall' SMP=1 QEMU_EXTRA='-netdev user,id=n
 EXPECT=$'^0 checks failed$\nnet1 found' \
   QEMU_EXTRA='-netdev user,id=n0 -device virtio-net-pci,netdev=n0 -netdev user,id=n1 -device virtio-net-pci,netdev=n1' \
   guest net-two-nics 0 build/net.elf -- 2
+
+# signals: the API (handlers, raise and kill, masks, alarm, EINTR from poll, select and sleeps)
+EXPECT='^0 checks failed$' guest signals 0 build/signals.elf
+# the ACPI power button (QMP system_powerdown) as SIGTERM on each machine's wiring: PIIX4's and
+# ICH9's fixed button through the SCI, microvm's Generic Event Device; the handler runs in
+# thread context and pause (or poll) returns EINTR
+for machine in pc q35 microvm; do
+  EXPECT=$'^SIGTERM handler ran$\n^pause returned -1, EINTR$' POWERDOWN_AT='^waiting for SIGTERM' \
+    MACHINE=$machine guest "powerdown-$machine" 3 build/signals.elf -- --wait-term
+done
+EXPECT=$'^SIGTERM handler ran$\n^poll returned -1, EINTR$' POWERDOWN_AT='^waiting for SIGTERM' \
+  guest powerdown-poll 3 build/signals.elf -- --poll-term
+# no handler: status 143, which isa-debug-exit's 7 bits carry as 15, after dirty file data is
+# written back (the file was neither synced nor closed; mtools reads it from the disk after)
+sig_disk=$BUILD/tests/powerdown-default.img
+rm -f "$sig_disk" && mkfs.fat -C "$sig_disk" 4096 >/dev/null
+EXPECT='SIGTERM with no handler: writing back files, exit status 143' POWERDOWN_AT='^waiting for SIGTERM' \
+  QEMU_EXTRA="-drive file=$sig_disk,format=raw,if=virtio" \
+  guest powerdown-default-writes-back 15 build/signals.elf mount=vda:/d -- --default /d/term.txt
+if [ "$(MTOOLS_SKIP_CHECK=1 mtype -i "$sig_disk" ::/term.txt 2>&1)" = "written before the power button; no fsync, no close" ]; then
+  pass "powerdown-default-writes-back: the file is on the disk (mtools)"
+else
+  fail "powerdown-default-writes-back: the file is on the disk (mtools)" "it is not" "$LOGS/guest-powerdown-default-writes-back.log"
+fi
+EXPECT='SIGTERM with no handler: writing back files, exit status 143' REJECT='raise returned' \
+  guest raise-sigterm-default 15 build/signals.elf -- --raise-term

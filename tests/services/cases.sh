@@ -209,3 +209,8 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
 else
   echo "SKIP  tap-csum: needs root and /dev/net/tun (a network namespace with a tap device)"
 fi
+
+# --- the ACPI power button while wrk runs: httpd stops gracefully on each machine's wiring ---
+for spec in pc:virtio-net-pci q35:virtio-net-pci microvm:virtio-net-device; do
+  checks "powerdown-httpd-${spec%%:*}" tests/services/httpd_powerdown.sh "${spec%%:*}" "${spec#*:}" "$LOGS"
+done
