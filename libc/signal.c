@@ -4,13 +4,15 @@
  * since threads never preempt each other, never in the middle of another thread's code. After a
  * delivery the main thread's poll, select or sleep, and every pause and sigsuspend, return EINTR;
  * other blocking calls (accept, recv, send, connect) are not cut short, as with SA_RESTART.
- * raise and kill(getpid(), sig) deliver at once, in the caller, as POSIX asks.
+ * raise and kill(getpid(), sig) deliver at once, in the caller, as POSIX asks; pthread_kill does
+ * too, then interrupts the target thread's poll, select or sleep.
  * A signal without a handler takes its default action: most end the program with status
  * 128 + sig after dirty file data is written back (SIGTERM: 143); SIGABRT, SIGSEGV, SIGFPE,
  * SIGILL, SIGBUS, SIGSYS, SIGTRAP and SIGQUIT stop the VM as a panic does (a register dump, a
  * backtrace, status 127); SIGCHLD, SIGURG, SIGWINCH and SIGCONT are ignored, and so are the job
  * control stops, as there is no one to continue the program. */
 #include "signal_impl.h"
+#include "pthread_impl.h"
 #include "../kernel/clock.h"
 #include "../kernel/panic.h"
 #include "../kernel/printk.h"
@@ -165,6 +167,19 @@ int kill(int pid, int sig)
     if (sig == 0)
         return 0;
     return raise(sig);
+}
+
+/* A signal for one thread: its disposition runs at once in the caller, as raise's does (one CPU:
+ * the target is not running anyway), then t's poll, select or sleep returns EINTR. */
+int pthread_kill(pthread_t t, int sig)
+{
+    if (sig < 0 || sig >= NSIG)
+        return EINVAL;
+    if (sig == 0)
+        return 0;
+    raise(sig);
+    thread_interrupt(t->thread);
+    return 0;
 }
 
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)

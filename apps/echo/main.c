@@ -1,8 +1,17 @@
 /* echo: RFC 862 on TCP and UDP, port 7 (--port N to change). Each TCP connection gets its
- * own thread and plain blocking calls; UDP datagrams (up to 64 KiB) go back as they came. */
+ * own thread and plain blocking calls; UDP datagrams (up to 64 KiB) go back as they came.
+ * SIGTERM (the VM's power button) or SIGINT stops it gracefully: no new connections; each
+ * connection echoes what it has already received and ends its side (FIN), then reads and drops
+ * what the client still sends until the client closes (closing at once would answer those
+ * bytes with a reset, which can destroy echoes the client has not read yet); after --grace
+ * seconds (default 2) the rest are cut, and echo exits 0.
+ * usage: echo [--port N] [--grace SECONDS] */
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +22,27 @@
 #define TCP_BUF 16384
 #define UDP_MAX 65535
 #define CONN_STACK (32 * 1024)
+#define DEFAULT_GRACE_S 2.0
+#define MAX_GRACE_S 3600.0
+
+struct conn {                           /* a connection's thread, known to main for the stop */
+    int fd;
+    pthread_t thread;
+    struct conn *prev, *next;
+};
+
+static volatile sig_atomic_t stop_requested;
+static struct timespec stop_deadline;   /* CLOCK_MONOTONIC; set before the threads are woken */
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t conns_gone;       /* on CLOCK_MONOTONIC: main sets it up */
+static struct conn *conns;
+static int nconns;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;                 /* the waits in poll below return EINTR and look */
+}
 
 static int open_socket(int type, int port)
 {
@@ -42,17 +72,106 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
+static int ms_until(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (long long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+    return ms < 0 ? 0 : ms > 1000000 ? 1000000 : (int)ms;
+}
+
+/* At the stop: echo what has arrived already, end our side, and read (dropping it) what the
+ * client still sends until it closes or the grace is over. */
+static void finish(int fd, char *buf)
+{
+    ssize_t n;
+    while ((n = recv(fd, buf, TCP_BUF, MSG_DONTWAIT)) > 0)
+        if (write_all(fd, buf, (size_t)n) < 0)
+            return;
+    shutdown(fd, SHUT_WR);
+    for (int left; (left = ms_until(&stop_deadline)) > 0;) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (poll(&p, 1, left) <= 0 || recv(fd, buf, TCP_BUF, MSG_DONTWAIT) == 0)
+            return;
+    }
+}
+
 static void *serve_connection(void *arg)
 {
-    int fd = (int)(intptr_t)arg;
+    struct conn *c = arg;
     char *buf = malloc(TCP_BUF);
-    ssize_t n;
-    while (buf && (n = read(fd, buf, TCP_BUF)) > 0)
-        if (write_all(fd, buf, (size_t)n) < 0)
+    while (buf) {
+        if (stop_requested) {
+            finish(c->fd, buf);
             break;
+        }
+        /* wait in poll, which a stop interrupts (pthread_kill in main); read would not return */
+        struct pollfd p = { c->fd, POLLIN, 0 };
+        if (poll(&p, 1, -1) < 0)
+            continue;
+        ssize_t n = read(c->fd, buf, TCP_BUF);
+        if (n <= 0 || write_all(c->fd, buf, (size_t)n) < 0)
+            break;
+    }
     free(buf);
-    close(fd);
+    close(c->fd);
+    pthread_mutex_lock(&conns_lock);
+    *(c->prev ? &c->prev->next : &conns) = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    nconns--;
+    pthread_cond_signal(&conns_gone);
+    pthread_mutex_unlock(&conns_lock);
+    free(c);
     return NULL;
+}
+
+/* Start a thread for fd; the connection is closed if there is no memory for one. */
+static void start_connection(int fd, const pthread_attr_t *attr)
+{
+    struct conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        close(fd);
+        return;
+    }
+    c->fd = fd;
+    pthread_mutex_lock(&conns_lock);
+    if (pthread_create(&c->thread, attr, serve_connection, c) != 0) {
+        pthread_mutex_unlock(&conns_lock);
+        close(fd);                      /* out of memory: this client is refused, the rest go on */
+        free(c);
+        return;
+    }
+    c->next = conns;
+    if (conns)
+        conns->prev = c;
+    conns = c;
+    nconns++;
+    pthread_mutex_unlock(&conns_lock);
+}
+
+/* Wake every connection's thread to finish, and wait for them up to grace seconds. */
+static int stop(int lfd, double grace)
+{
+    close(lfd);
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += (time_t)grace;
+    deadline.tv_nsec += (long)((grace - (double)(time_t)grace) * 1e9);
+    if (deadline.tv_nsec >= 1000000000L)
+        deadline.tv_sec++, deadline.tv_nsec -= 1000000000L;
+    stop_deadline = deadline;
+    pthread_mutex_lock(&conns_lock);
+    printf("echo: stopping: %d connection%s open, up to %.3g s to finish\n", nconns, nconns == 1 ? "" : "s", grace);
+    fflush(stdout);
+    for (struct conn *c = conns; c; c = c->next) {
+        pthread_kill(c->thread, SIGTERM);
+    }
+    while (nconns > 0 && pthread_cond_timedwait(&conns_gone, &conns_lock, &deadline) == 0)
+        ;
+    printf("echo: stopped; %d connection%s cut unfinished\n", nconns, nconns == 1 ? "" : "s");
+    pthread_mutex_unlock(&conns_lock);
+    return 0;
 }
 
 static void *serve_udp(void *arg)
@@ -72,14 +191,25 @@ static void *serve_udp(void *arg)
 int main(int argc, char **argv)
 {
     int port = DEFAULT_PORT;
+    double grace = DEFAULT_GRACE_S;
     for (int i = 1; i < argc; i++) {
         char *end;
         if (strcmp(argv[i], "--port") == 0 && i + 1 < argc && (port = (int)strtol(argv[++i], &end, 10), !*end) &&
             port > 0 && port < 65536)
             continue;
-        fprintf(stderr, "usage: echo [--port N]\n");
+        if (strcmp(argv[i], "--grace") == 0 && i + 1 < argc && (grace = strtod(argv[++i], &end), !*end) &&
+            end != argv[i] && grace >= 0 && grace <= MAX_GRACE_S)
+            continue;
+        fprintf(stderr, "usage: echo [--port N] [--grace SECONDS]\n");
         return 2;
     }
+    struct sigaction on_stop = { .sa_handler = on_stop_signal };
+    sigaction(SIGTERM, &on_stop, NULL);
+    sigaction(SIGINT, &on_stop, NULL);
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&conns_gone, &monotonic);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, CONN_STACK);
@@ -97,14 +227,16 @@ int main(int argc, char **argv)
     }
     printf("echo: listening on port %d (TCP and UDP)\n", port);
     fflush(stdout);
-    for (;;) {
+    while (!stop_requested) {
+        struct pollfd p = { lfd, POLLIN, 0 };
+        if (poll(&p, 1, -1) < 0)
+            continue;                   /* EINTR: a signal; the loop looks at stop_requested */
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0) {
             perror("echo: accept");
             continue;
         }
-        pthread_t t;
-        if (pthread_create(&t, &attr, serve_connection, (void *)(intptr_t)fd) != 0)
-            close(fd);                  /* out of memory: this client is refused, the rest go on */
+        start_connection(fd, &attr);
     }
+    return stop(lfd, grace);
 }

@@ -214,3 +214,5 @@ fi
 for spec in pc:virtio-net-pci q35:virtio-net-pci microvm:virtio-net-device; do
   checks "powerdown-httpd-${spec%%:*}" tests/services/httpd_powerdown.sh "${spec%%:*}" "${spec#*:}" "$LOGS"
 done
+# echo: each connection gets back what it sent up to the stop, then a clean end of stream
+checks powerdown-echo python3 tests/services/echo_powerdown.py "$LOGS"
