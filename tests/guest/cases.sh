@@ -335,3 +335,8 @@ else
 fi
 EXPECT='SIGTERM with no handler: writing back files, exit status 143' REJECT='raise returned' \
   guest raise-sigterm-default 15 build/signals.elf -- --raise-term
+# --grace takes seconds from 0 to 3600: anything else is a usage error (status 2)
+for bad in -1 abc 1e9 ""; do
+  EXPECT='^usage: httpd .*--grace SECONDS' REJECT='serving' guest "httpd-grace-refused[$bad]" 2 build/httpd.elf -- --grace "$bad"
+  EXPECT='usage: echo' REJECT='listening' guest "echo-grace-refused[$bad]" 2 build/echo.elf -- --grace "$bad"
+done

@@ -13,7 +13,7 @@ BUSY, MESSAGE, RUN_BEFORE_S, EXIT_LIMIT_S = 4, 1024, 1.5, 10
 
 
 def report(name, good, why=""):
-    print(("ok " if good else "not ok ") + "powerdown-echo: " + name + ("" if good else ": " + why), flush=True)
+    print(("ok " if good else "not ok ") + name + ("" if good else ": " + why), flush=True)
 
 
 def free_port():

@@ -6,9 +6,8 @@
 # Prints ok / not ok lines.
 set -u
 machine=$1 nic=$2 logs=$3
-name="powerdown-httpd[$machine]"
-ok() { echo "ok $name: $1"; }
-notok() { echo "not ok $name: $1"; }
+ok() { echo "ok $1"; }
+notok() { echo "not ok $1"; }
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 tmp=$(mktemp -d) log=$logs/powerdown-httpd-$machine.log pcap=$logs/powerdown-httpd-$machine.pcap
 trap 'rm -rf "$tmp"' EXIT
