@@ -4,18 +4,10 @@ check that every HTTP request that reached the guest on PORT was answered in ful
 connection, the client's request heads and the guest's responses are put back in order by TCP
 sequence number, and each request must have a whole 200 response whose body is BODY_BYTES long.
 Prints one line of figures, and the connections that fail; exits 1 if any does."""
-import struct, sys
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcap import frames
 
-
-def frames(path):
-    data = open(path, "rb").read()
-    if struct.unpack_from("<I", data)[0] != 0xA1B2C3D4:
-        sys.exit(f"{path}: not a little-endian pcap")
-    off = 24
-    while off + 16 <= len(data):
-        incl = struct.unpack_from("<I", data, off + 8)[0]
-        yield data[off + 16:off + 16 + incl]
-        off += 16 + incl
 
 
 class Stream:
@@ -60,7 +52,7 @@ def responses(data, body_bytes):
 
 def main(path, port, body_bytes):
     conns = {}
-    for f in frames(path):
+    for _, f in frames(path):
         if f[12:14] != b"\x08\x00" or f[23] != 6:
             continue                    # IPv4 TCP only
         ihl = (f[14] & 0x0F) * 4

@@ -9,21 +9,14 @@ must be spread over the 32-bit space: at most one of them within 2^24 of 0 (a ra
 lands there with probability 1/128). lwIP's own ISNs (a counter advanced by its timer ticks) and
 any "previous ISN plus a small step" give differences that are all small, and fail; so does a
 constant step."""
-import struct, sys
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcap import frames
+
 
 GUEST_IP = bytes([10, 0, 2, 15])
 SMALL = 1 << 24
 TICK_US = 4
-
-def frames(path):
-    data = open(path, "rb").read()
-    if struct.unpack_from("<I", data)[0] != 0xA1B2C3D4:
-        sys.exit(f"{path}: not a little-endian microsecond pcap")
-    off = 24
-    while off + 16 <= len(data):
-        sec, usec, incl, _ = struct.unpack_from("<IIII", data, off)
-        yield sec * 1_000_000 + usec, data[off + 16:off + 16 + incl]
-        off += 16 + incl
 
 def syn_acks(path, port):
     """(capture time in us, ISN) of the first SYN-ACK of each connection from the guest's port."""

@@ -2,25 +2,17 @@
 """pcap_check.py FILE GUEST_MAC BURST: check a QEMU filter-dump capture of tests/guest/net.
 It must hold the guest's ARP request for 10.0.2.2, the gateway's reply to it, and BURST
 1514-byte frames of ethertype 0x88B5 whose payload bytes are their sequence number."""
-import struct, sys
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcap import frames
 
-def frames(path):
-    data = open(path, "rb").read()
-    magic = struct.unpack_from("<I", data)[0]
-    if magic != 0xA1B2C3D4:
-        sys.exit(f"{path}: not a little-endian pcap (magic {magic:#x})")
-    off = 24
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack_from("<IIII", data, off)
-        yield data[off + 16:off + 16 + incl]
-        off += 16 + incl
 
 def main(path, mac_text, burst):
     mac = bytes(int(b, 16) for b in mac_text.split(":"))
     guest_ip, gateway_ip = bytes([10, 0, 2, 15]), bytes([10, 0, 2, 2])
     request = reply = False
     seq = []
-    for f in frames(path):
+    for _, f in frames(path):
         if f[12:14] == b"\x08\x06" and len(f) >= 42:
             op = f[21]
             if op == 1 and f[6:12] == mac and f[:6] == b"\xff" * 6 and f[28:32] == guest_ip and f[38:42] == gateway_ip:
