@@ -2,7 +2,7 @@
 """pcap_check.py FILE GUEST_MAC BURST: check a QEMU filter-dump capture of tests/guest/net.
 It must hold the guest's ARP request for 10.0.2.2, the gateway's reply to it, and BURST
 1514-byte frames of ethertype 0x88B5 whose payload bytes are their sequence number."""
-import os, struct, sys
+import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pcap import frames
 
