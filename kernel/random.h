@@ -1,8 +1,9 @@
 /* The kernel's random generator: ChaCha20 with fast key erasure (csprng.h), seeded at first use
- * from the CPU (entropy.h) and from a device source if one was registered (virtio-rng), and
- * reseeded after RANDOM_RESEED_BYTES of output or RANDOM_RESEED_NS of time. getentropy,
- * getrandom, arc4random and lwIP's LWIP_RAND all draw from it. Thread context only: the first
- * seeding may wait for the device. */
+ * (first thing in the boot, for the stack canary) from the CPU (entropy.h), given the bytes of a
+ * device source (virtio-rng) at the first request after one is registered, and reseeded from
+ * both after RANDOM_RESEED_BYTES of output or RANDOM_RESEED_NS of time. getentropy, getrandom,
+ * arc4random and lwIP's LWIP_RAND all draw from it. Thread context only, but for that first call
+ * in kernel_main: a request may wait for the device. */
 #ifndef KERNEL_RANDOM_H
 #define KERNEL_RANDOM_H
 #include <stddef.h>

@@ -2,8 +2,8 @@
  * Makefile): GCC's protected functions keep __stack_chk_guard below their saved registers and
  * call __stack_chk_fail when it changed before they return. */
 #include "stack_protector.h"
-#include "entropy.h"
 #include "panic.h"
+#include "random.h"
 
 /* Until stack_guard_init runs, a fixed value; it is never 0 so a zeroed stack is caught too. */
 uintptr_t __stack_chk_guard = 0xa5e1c0deUL;
@@ -20,7 +20,7 @@ __attribute__((noreturn)) void __stack_chk_fail(void)
 __attribute__((no_stack_protector)) void stack_guard_init(void)
 {
     uintptr_t v;
-    entropy_gather(&v, sizeof v);
+    random_bytes(&v, sizeof v);         /* the generator's first seeding: see random.c */
     v &= GUARD_TERMINATOR_MASK;
     __stack_chk_guard = v ? v : GUARD_TERMINATOR_MASK;
 }
