@@ -86,17 +86,19 @@ static void default_action(int sig)
     }
 }
 
-/* Run sig's disposition in the calling thread. */
-static void dispatch(int sig)
+/* Run sig's disposition in the calling thread. Returns whether a handler ran (an ignored
+ * signal interrupts nothing, as on Linux). */
+static int dispatch(int sig)
 {
     _sig_func_ptr handler = actions[sig].sa_handler;
     if (handler == SIG_IGN)
-        return;
+        return 0;
     if (handler == SIG_DFL) {
-        default_action(sig);
-        return;
+        default_action(sig);           /* returns only for the signals ignored by default */
+        return 0;
     }
     handler(sig);
+    return 1;
 }
 
 static void *deliver(void *arg)
@@ -104,11 +106,12 @@ static void *deliver(void *arg)
     (void)arg;
     for (;;) {
         uint32_t got = signal_take(~(uint32_t)blocked & ~1u);
-        if (!got)
-            continue;                  /* the mask changed: wait with the new one */
+        int handled = 0;
         for (int sig = 1; sig < NSIG; sig++)
             if (got & (1u << sig))
-                dispatch(sig);
+                handled |= dispatch(sig);
+        if (!handled)
+            continue;                  /* nothing ran (or the mask changed): nothing to tell */
         if (receiver)
             thread_interrupt(receiver);
         for (struct pauser *p = pausers; p; p = p->next)
@@ -177,8 +180,10 @@ int pthread_kill(pthread_t t, int sig)
         return EINVAL;
     if (sig == 0)
         return 0;
-    raise(sig);
-    thread_interrupt(t->thread);
+    if (blocked & (1u << sig))
+        signal_post(sig);
+    else if (dispatch(sig))
+        thread_interrupt(t->thread);
     return 0;
 }
 
