@@ -22,7 +22,9 @@
 #define FADT_SMI_CMD 48
 #define FADT_ACPI_ENABLE 52
 #define FADT_PM1A_EVT 56
+#define FADT_GPE0 80
 #define FADT_PM1_EVT_LEN 88
+#define FADT_GPE0_LEN 92
 #define FADT_PWR_BUTTON (1u << 4)    /* the button is a control-method device, not fixed */
 #define FADT_FLAGS 112
 #define FADT_SLEEP_CONTROL 244       /* a Generic Address Structure (ACPI §5.2.3.2) */
@@ -209,7 +211,9 @@ void acpi_find_power_button(struct acpi_power_button *out)
     out->pm1a_cnt = (uint16_t)fadt_u32(fadt, FADT_PM1A_CNT);
     out->smi_cmd = (uint16_t)fadt_u32(fadt, FADT_SMI_CMD);
     out->acpi_enable = fadt[FADT_ACPI_ENABLE];
-    out->sci_irq = fadt[FADT_SCI_INT];
+    out->sci_irq = (uint16_t)(fadt[FADT_SCI_INT] | fadt[FADT_SCI_INT + 1] << 8);
+    out->gpe0 = (uint16_t)fadt_u32(fadt, FADT_GPE0);
+    out->gpe0_len = fadt[FADT_GPE0_LEN];
 }
 
 void acpi_power_off(void)

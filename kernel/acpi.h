@@ -17,8 +17,9 @@ int acpi_find_devices(const char *hid, struct acpi_resources *out, int max);
 struct acpi_power_button {
     enum { POWER_BUTTON_NONE, POWER_BUTTON_FIXED, POWER_BUTTON_GED } kind;
     /* FIXED: PWRBTN_STS/PWRBTN_EN in the PM1 event block, signalled by the SCI (an ISA IRQ) */
-    uint16_t pm1a_evt, pm1_evt_len, pm1a_cnt, smi_cmd;
-    uint8_t acpi_enable, sci_irq;
+    uint16_t pm1a_evt, pm1_evt_len, pm1a_cnt, smi_cmd, sci_irq;
+    uint16_t gpe0, gpe0_len;           /* general-purpose events: status half, then enable half */
+    uint8_t acpi_enable;
     /* GED: the Generic Event Device's event register and interrupt (hardware-reduced ACPI) */
     uint64_t ged_register;
     uint32_t ged_gsi;

@@ -87,7 +87,7 @@ __attribute__((no_stack_protector)) void kernel_main(void)
     acpi_set_rsdp(boot_info.rsdp);
     timer_init();
     parse_command_line();
-    power_button_init();              /* none on some machines: then only a kill stops the VM */
+    power_button_init();              /* armed from boot: a press is never lost (none on some machines) */
     clock_calibration_finish();
     if (!thread_create("main", main_thread, 0, APP_MAIN_STACK))
         panic("no memory for the main thread's stack");

@@ -5,7 +5,8 @@
  *   the OS, which SCI_EN in PM1 control then shows (§4.8.2.1, §16.3.1).
  * - hardware-reduced (§5.6.9): QEMU's Generic Event Device pulses its interrupt and sets bit 1
  *   of its 32-bit event selector, which reads once and clears (QEMU's docs/specs,
- *   acpi_hw_reduced_hotplug.rst: the power-down event).
+ *   acpi_hw_reduced_hotplug.rst: the power-down event). That bit is QEMU's choice, which its
+ *   _EVT method reads; another VMM's GED may number its events otherwise (not handled).
  * Either way the interrupt handler acknowledges and posts SIGTERM; libc does the rest. */
 #include "power_button.h"
 #include "acpi.h"
@@ -48,13 +49,19 @@ static int arm_fixed(void)
             cpu_pause();
     }
     uint16_t enable = (uint16_t)(button.pm1a_evt + button.pm1_evt_len / 2);
+    /* The SCI is ours alone from here: any other event the firmware enabled (a GPE for hotplug,
+     * the PM timer's overflow) would hold the level-triggered line up with no one to clear it,
+     * as handling those needs AML. */
+    outw(enable, 0);
+    for (uint16_t i = 0; button.gpe0 && i < button.gpe0_len / 2; i++)
+        outb((uint16_t)(button.gpe0 + button.gpe0_len / 2 + i), 0);
     outw(button.pm1a_evt, PWRBTN);     /* a press from before we listened is not a request now */
     /* the SCI is level-triggered, active low, unless the MADT overrides it (§5.2.9 SCI_INT) */
     int level = 1, active_low = 1;
-    uint32_t gsi = irq_isa_to_gsi(button.sci_irq, &level, &active_low);
+    uint32_t gsi = button.sci_irq < 16 ? irq_isa_to_gsi((uint8_t)button.sci_irq, &level, &active_low) : button.sci_irq;
     int rc = irq_attach_gsi(gsi, level, active_low, fixed_interrupt, 0);
     if (rc == 0)
-        outw(enable, (uint16_t)(inw(enable) | PWRBTN));
+        outw(enable, PWRBTN);
     return rc;
 }
 
@@ -66,12 +73,14 @@ static int arm_ged(void)
     return irq_attach_gsi(button.ged_gsi, button.ged_level, button.ged_active_low, ged_interrupt, 0);
 }
 
+static int armed;
+
 int power_button_init(void)
 {
     acpi_find_power_button(&button);
-    switch (button.kind) {
-    case POWER_BUTTON_FIXED: return arm_fixed();
-    case POWER_BUTTON_GED: return arm_ged();
-    default: return -ENODEV;
-    }
+    int rc = button.kind == POWER_BUTTON_FIXED ? arm_fixed() : button.kind == POWER_BUTTON_GED ? arm_ged() : -ENODEV;
+    armed = rc == 0;
+    return rc;
 }
+
+int power_button_armed(void) { return armed; }

@@ -15,6 +15,7 @@
 #include "pthread_impl.h"
 #include "../kernel/clock.h"
 #include "../kernel/panic.h"
+#include "../kernel/power_button.h"
 #include "../kernel/printk.h"
 #include "../kernel/signal.h"
 #include "../kernel/timer.h"
@@ -40,6 +41,7 @@ static sigset_t blocked;
 static struct thread *receiver;        /* main: its poll, select and sleeps see EINTR */
 static struct pauser *pausers;
 static struct timer alarm_timer;
+static int button_counted;
 
 static int valid(int sig) { return sig > 0 && sig < NSIG; }
 
@@ -101,9 +103,25 @@ static int dispatch(int sig)
     return 1;
 }
 
+/* A SIGTERM handler with an armed power button: a press can wake the program, so a program
+ * that only waits for it (in a condition variable, say) is not deadlocked. */
+static void count_button_as_waker(void)
+{
+    _sig_func_ptr h = actions[SIGTERM].sa_handler;
+    if (power_button_armed() && !button_counted && h != SIG_DFL && h != SIG_IGN) {
+        button_counted = 1;
+        thread_wakeup_source_add();
+    }
+}
+
 static void *deliver(void *arg)
 {
     (void)arg;
+    /* handlers may ask for pthread_self() and keys: this thread is a pthread too */
+    static struct __mayfly_pthread self;
+    self.thread = thread_self();
+    self.detached = 1;
+    thread_set_user(self.thread, &self);
     for (;;) {
         uint32_t got = signal_take(~(uint32_t)blocked & ~1u);
         int handled = 0;
@@ -137,6 +155,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
         *old = actions[sig];
     if (act)
         actions[sig] = *act;
+    count_button_as_waker();
     return 0;
 }
 
@@ -182,8 +201,8 @@ int pthread_kill(pthread_t t, int sig)
         return 0;
     if (blocked & (1u << sig))
         signal_post(sig);
-    else if (dispatch(sig))
-        thread_interrupt(t->thread);
+    else if (dispatch(sig) && t->thread != thread_self())
+        thread_interrupt(t->thread);   /* the caller's own next wait is not cut short */
     return 0;
 }
 
@@ -224,34 +243,45 @@ int sigpending(sigset_t *set)
     return 0;
 }
 
-/* Wait until a delivery interrupts the caller. */
-static void wait_for_delivery(void)
+/* pause and sigsuspend: the caller is on the list of threads a delivery interrupts before it
+ * changes its mask (a signal unblocked by the change is delivered at once, and must find it). */
+static void enlist(struct pauser *me)
 {
-    struct pauser me = { thread_self(), pausers };
-    pausers = &me;
+    thread_take_interrupt();           /* a delivery before the call is not the one awaited */
+    me->thread = thread_self();
+    me->next = pausers;
+    pausers = me;
+}
+
+static void wait_for_delivery(struct pauser *me)
+{
     int token = interruptible_begin();
     while (!thread_take_interrupt())
         thread_sleep_until(UINT64_MAX);          /* an armed timer: never taken for a deadlock */
     interruptible_end(token);
     for (struct pauser **p = &pausers; *p; p = &(*p)->next)
-        if (*p == &me) {
-            *p = me.next;
+        if (*p == me) {
+            *p = me->next;
             break;
         }
 }
 
 int pause(void)
 {
-    wait_for_delivery();
+    struct pauser me;
+    enlist(&me);
+    wait_for_delivery(&me);
     errno = EINTR;
     return -1;
 }
 
 int sigsuspend(const sigset_t *mask)
 {
+    struct pauser me;
     sigset_t was;
+    enlist(&me);
     sigprocmask(SIG_SETMASK, mask, &was);
-    wait_for_delivery();
+    wait_for_delivery(&me);
     sigprocmask(SIG_SETMASK, &was, NULL);
     errno = EINTR;
     return -1;

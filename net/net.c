@@ -21,6 +21,7 @@ void net_start(void)
     started = 1;
     net_mem_set_budget();
     tcpip_init(NULL, NULL);
+    net_flush_at_exit();
 
     int n = net_count();
     if (n == 0) {

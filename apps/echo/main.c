@@ -7,6 +7,7 @@
  * seconds (default 2) the rest are cut, and echo exits 0.
  * usage: echo [--port N] [--grace SECONDS] */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -31,8 +32,9 @@ struct conn {                           /* a connection's thread, known to main 
     struct conn *prev, *next;
 };
 
-static volatile sig_atomic_t stop_requested;
-static struct timespec stop_deadline;   /* CLOCK_MONOTONIC; set before the threads are woken */
+static volatile sig_atomic_t stop_requested;    /* by the handler: main looks */
+static int stopping;                    /* by main, once stop_deadline is set: the threads look */
+static struct timespec stop_deadline;   /* CLOCK_MONOTONIC */
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t conns_gone;       /* on CLOCK_MONOTONIC: main sets it up */
 static struct conn *conns;
@@ -91,9 +93,21 @@ static void finish(int fd, char *buf)
     shutdown(fd, SHUT_WR);
     for (int left; (left = ms_until(&stop_deadline)) > 0;) {
         struct pollfd p = { fd, POLLIN, 0 };
-        if (poll(&p, 1, left) <= 0 || recv(fd, buf, TCP_BUF, MSG_DONTWAIT) == 0)
+        int ready = poll(&p, 1, left);
+        if (ready < 0 && errno == EINTR)
+            continue;                   /* a late interrupt, not the end of the stream */
+        if (ready <= 0 || recv(fd, buf, TCP_BUF, MSG_DONTWAIT) == 0)
             return;
     }
+}
+
+/* poll failed for want of memory (lwIP's budget): wait a little rather than spin, since a
+ * cooperative thread that never blocks keeps everyone else (the network among them) from
+ * running and giving memory back. */
+static void poll_failed(void)
+{
+    if (errno != EINTR)
+        usleep(10 * 1000);
 }
 
 static void *serve_connection(void *arg)
@@ -101,14 +115,16 @@ static void *serve_connection(void *arg)
     struct conn *c = arg;
     char *buf = malloc(TCP_BUF);
     while (buf) {
-        if (stop_requested) {
+        if (stopping) {
             finish(c->fd, buf);
             break;
         }
         /* wait in poll, which a stop interrupts (pthread_kill in main); read would not return */
         struct pollfd p = { c->fd, POLLIN, 0 };
-        if (poll(&p, 1, -1) < 0)
+        if (poll(&p, 1, -1) < 0) {
+            poll_failed();
             continue;
+        }
         ssize_t n = read(c->fd, buf, TCP_BUF);
         if (n <= 0 || write_all(c->fd, buf, (size_t)n) < 0)
             break;
@@ -150,9 +166,14 @@ static void start_connection(int fd, const pthread_attr_t *attr)
     pthread_mutex_unlock(&conns_lock);
 }
 
-/* Wake every connection's thread to finish, and wait for them up to grace seconds. */
-static int stop(int lfd, double grace)
+/* Wake every connection's thread to finish, and wait for them up to grace seconds. The
+ * connections lwIP has accepted but we have not are taken first: closing the listener would
+ * reset them, and what their clients sent with them. */
+static int stop(int lfd, double grace, const pthread_attr_t *attr)
 {
+    fcntl(lfd, F_SETFL, O_NONBLOCK);
+    for (int fd; (fd = accept(lfd, NULL, NULL)) >= 0;)
+        start_connection(fd, attr);
     close(lfd);
     struct timespec deadline;
     clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -161,6 +182,7 @@ static int stop(int lfd, double grace)
     if (deadline.tv_nsec >= 1000000000L)
         deadline.tv_sec++, deadline.tv_nsec -= 1000000000L;
     stop_deadline = deadline;
+    stopping = 1;
     pthread_mutex_lock(&conns_lock);
     printf("echo: stopping: %d connection%s open, up to %.3g s to finish\n", nconns, nconns == 1 ? "" : "s", grace);
     fflush(stdout);
@@ -229,8 +251,10 @@ int main(int argc, char **argv)
     fflush(stdout);
     while (!stop_requested) {
         struct pollfd p = { lfd, POLLIN, 0 };
-        if (poll(&p, 1, -1) < 0)
-            continue;                   /* EINTR: a signal; the loop looks at stop_requested */
+        if (poll(&p, 1, -1) < 0) {
+            poll_failed();              /* EINTR: a signal; the loop looks at stop_requested */
+            continue;
+        }
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0) {
             perror("echo: accept");
@@ -238,5 +262,5 @@ int main(int argc, char **argv)
         }
         start_connection(fd, &attr);
     }
-    return stop(lfd, grace);
+    return stop(lfd, grace, &attr);
 }

@@ -519,12 +519,14 @@ static double monotonic_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The stop begins: no new connections. A response on its way is finished as it began (its
+/* The stop begins: no new connections (those lwIP has accepted already are taken first). A
+ * response on its way is finished as it began (its
  * head may have promised keep-alive, so the client may send another request: the connection
  * stays for it); every connection's next request is answered with Connection: close
  * (handle_input looks at stopping). */
 static void begin_stop(int lfd, double grace)
 {
+    accept_all(lfd, time(NULL));        /* what lwIP accepted already: closing would reset it */
     stopping = 1;
     close(lfd);
     printf("httpd: stopping: %d connection%s open, up to %.3g s to finish\n", nconns, nconns == 1 ? "" : "s", grace);

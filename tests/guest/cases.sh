@@ -321,6 +321,9 @@ for machine in pc q35 microvm; do
 done
 EXPECT=$'^SIGTERM handler ran$\n^poll returned -1, EINTR$' POWERDOWN_AT='^waiting for SIGTERM' \
   guest powerdown-poll 3 build/signals.elf -- --poll-term
+# waiting on a condition variable for the handler, with no device or timer: not a deadlock
+EXPECT='^woken by the SIGTERM handler$' REJECT='deadlock' POWERDOWN_AT='^waiting for SIGTERM' \
+  guest powerdown-cond 3 build/signals.elf -- --cond-term
 # no handler: status 143, which isa-debug-exit's 7 bits carry as 15, after dirty file data is
 # written back (the file was neither synced nor closed; mtools reads it from the disk after)
 sig_disk=$BUILD/tests/powerdown-default.img
@@ -340,3 +343,17 @@ for bad in -1 abc 1e9 ""; do
   EXPECT='^usage: httpd .*--grace SECONDS' REJECT='serving' guest "httpd-grace-refused[$bad]" 2 build/httpd.elf -- --grace "$bad"
   EXPECT='usage: echo' REJECT='listening' guest "echo-grace-refused[$bad]" 2 build/echo.elf -- --grace "$bad"
 done
+
+# exit right after send and close: what TCP had not delivered yet still reaches the host
+sink_port=$BUILD/tests/sink.port sink_log=$LOGS/sendexit-sink.log
+rm -f "$sink_port"
+python3 tests/lib/sink.py "$sink_port" >"$sink_log" 2>&1 &
+sink_pid=$!
+for _ in $(seq 50); do [ -s "$sink_port" ] && break; sleep 0.1; done
+EXPECT='^sent 1048576 bytes, closed, exiting$' NET=1 guest sendexit 0 build/sendexit.elf -- "$(cat "$sink_port")" 1048576
+wait $sink_pid
+if grep -q '^received 1048576 bytes, pattern intact$' "$sink_log"; then
+  pass "sendexit: the host received all 1 MiB, in order"
+else
+  fail "sendexit: the host received all 1 MiB, in order" "$(cat "$sink_log")" "$sink_log"
+fi

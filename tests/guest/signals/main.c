@@ -5,11 +5,15 @@
  *   --poll-term           the same with the main thread in poll() with no timeout
  *   --default FILE        writes FILE (no fsync, no close) then pauses: the button's SIGTERM,
  *                         with no handler, must write it back before the VM stops (status 143)
- *   --raise-term          raise(SIGTERM) with no handler: status 143 */
+ *   --raise-term          raise(SIGTERM) with no handler: status 143
+ *   --cond-term           main waits on a condition variable that the SIGTERM handler signals:
+ *                         with no device and no timer, that is not a deadlock while a power
+ *                         button can wake it; exits 3 when woken */
 #include "../check.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/select.h>
@@ -120,12 +124,39 @@ static int default_term(const char *path)
     return 1;
 }
 
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t termed = PTHREAD_COND_INITIALIZER;
+
+static void on_term_signal_cond(int sig)
+{
+    (void)sig;
+    pthread_mutex_lock(&lock);
+    hits[SIGTERM]++;
+    pthread_cond_signal(&termed);
+    pthread_mutex_unlock(&lock);
+}
+
+static int cond_term(void)
+{
+    signal(SIGTERM, on_term_signal_cond);
+    printf("waiting for SIGTERM\n");
+    fflush(stdout);
+    pthread_mutex_lock(&lock);
+    while (!hits[SIGTERM])
+        pthread_cond_wait(&termed, &lock);
+    pthread_mutex_unlock(&lock);
+    printf("woken by the SIGTERM handler\n");
+    return 3;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--wait-term") == 0)
         return wait_term(0);
     if (argc > 1 && strcmp(argv[1], "--poll-term") == 0)
         return wait_term(1);
+    if (argc > 1 && strcmp(argv[1], "--cond-term") == 0)
+        return cond_term();
     if (argc > 2 && strcmp(argv[1], "--default") == 0)
         return default_term(argv[2]);
     if (argc > 1 && strcmp(argv[1], "--raise-term") == 0) {
