@@ -26,15 +26,6 @@ static void unpack_initrd(void)
     mem_module_release(0);               /* its bytes are copied: the pages go back to the pool */
 }
 
-/* mkdir -p: a mount point may lie under directories no one made. */
-static int make_mount_point(const char *path)
-{
-    int rc = vfs_mkdir_parents(path);
-    if (rc == 0)
-        rc = vfs_mkdir(path, 0755);
-    return rc == -EEXIST ? 0 : rc;
-}
-
 /* Each mount= option: a FAT disk on a block device, or a message saying why not; the program
  * runs either way. */
 static void mount_disks(void)
@@ -52,11 +43,10 @@ static void mount_disks(void)
             kprintf("mayfly: mount %s on %s: no such disk\n", m.device, m.path);
         else if (!(root = fatfs_open(dev, m.read_only, why, sizeof why)))
             kprintf("mayfly: mount %s on %s refused: %s\n", m.device, m.path, why);
-        else if ((rc = make_mount_point(m.path)) < 0 ||
-                 (rc = vfs_mount(m.path, root, m.read_only || dev->read_only, m.device)) < 0) {
+        else if ((rc = vfs_mkdir_p(m.path, 0755)) < 0 ||   /* under directories no one made */
+                 (rc = vfs_mount(m.path, root, m.read_only || dev->read_only)) < 0) {
             kprintf("mayfly: mount %s on %s: the mount point cannot be made (error %d)\n", m.device, m.path, -rc);
-            if (--root->refs == 0)
-                root->ops->put(root);
+            vfs_node_put(root);
         }
         else
             kdebug("mayfly: %s mounted on %s%s\n", m.device, m.path, m.read_only || dev->read_only ? " (read-only)" : "");

@@ -150,11 +150,6 @@ struct fat_node *fat_root(struct fat_fs *fs)
     return fs->root;
 }
 
-void fat_get(struct fat_node *node)
-{
-    node->refs++;
-}
-
 void fat_put(struct fat_fs *fs, struct fat_node *node)
 {
     if (--node->refs > 0 || node == fs->root)
@@ -302,15 +297,13 @@ int fat_truncate(struct fat_fs *fs, struct fat_node *node, uint64_t size)
     return w < 0 ? (int)w : 0;
 }
 
-int fat_remove(struct fat_fs *fs, struct fat_node *dir, const char *name, size_t len, int want_dir)
+/* Erases the entry t of dir (unlink, rmdir, the target a rename replaces): it must be of the
+ * kind asked for (want_dir), and empty if a directory. Its clusters go with the last reference. */
+static int remove_found(struct fat_fs *fs, struct fat_node *dir, const struct fat_found *t, int want_dir)
 {
-    uint16_t u[FAT_NAME_MAX];
-    struct fat_found f;
     struct fat_node *n;
-    int ulen, r = prepare(fs, dir, 1, name, len, u, &ulen);
-    if (r < 0 || (r = fat_dir_find(fs, dir, u, ulen, &f)) <= 0)
-        return r < 0 ? r : -ENOENT;
-    if ((r = node_of(fs, &f, &n)) < 0)
+    int r = node_of(fs, t, &n);
+    if (r < 0)
         return r;
     if (n->is_dir && !want_dir)
         r = -EISDIR;
@@ -318,10 +311,20 @@ int fat_remove(struct fat_fs *fs, struct fat_node *dir, const char *name, size_t
         r = -ENOTDIR;
     else if (n->is_dir && (r = fat_dir_is_empty(fs, n)) >= 0)
         r = r ? 0 : -ENOTEMPTY;
-    if (r == 0 && (r = fat_dir_erase(fs, dir, &f)) == 0)
-        n->unlinked = 1;        /* the clusters go with the last reference */
+    if (r == 0 && (r = fat_dir_erase(fs, dir, t)) == 0)
+        n->unlinked = 1;
     fat_put(fs, n);
     return r;
+}
+
+int fat_remove(struct fat_fs *fs, struct fat_node *dir, const char *name, size_t len, int want_dir)
+{
+    uint16_t u[FAT_NAME_MAX];
+    struct fat_found f;
+    int ulen, r = prepare(fs, dir, 1, name, len, u, &ulen);
+    if (r < 0 || (r = fat_dir_find(fs, dir, u, ulen, &f)) <= 0)
+        return r < 0 ? r : -ENOENT;
+    return remove_found(fs, dir, &f, want_dir);
 }
 
 /* -EINVAL when `dir` is `d` or lies below it: walks up through the ".." entries. */
@@ -342,26 +345,6 @@ static int check_not_below(struct fat_fs *fs, struct fat_node *d, struct fat_nod
         c = entry_cluster(fs, e);
     }
     return 0;
-}
-
-/* Removes the target of a rename, which must be of the source's kind (and empty if a directory). */
-static int replace_target(struct fat_fs *fs, struct fat_node *dir, const struct fat_found *t,
-                          int src_is_dir)
-{
-    struct fat_node *n;
-    int r = node_of(fs, t, &n);
-    if (r < 0)
-        return r;
-    if (n->is_dir && !src_is_dir)
-        r = -EISDIR;
-    else if (!n->is_dir && src_is_dir)
-        r = -ENOTDIR;
-    else if (n->is_dir && (r = fat_dir_is_empty(fs, n)) >= 0)
-        r = r ? 0 : -ENOTEMPTY;
-    if (r == 0 && (r = fat_dir_erase(fs, dir, t)) == 0)
-        n->unlinked = 1;
-    fat_put(fs, n);
-    return r;
 }
 
 int fat_rename(struct fat_fs *fs, struct fat_node *olddir, const char *oldname, size_t oldlen,
@@ -388,7 +371,7 @@ int fat_rename(struct fat_fs *fs, struct fat_node *olddir, const char *oldname, 
         r = 0;
         if (fo.len == nlen && memcmp(fo.name, nu, (size_t)nlen * 2) == 0)
             goto out;
-    } else if (r == 1 && (r = replace_target(fs, newdir, &fn, src->is_dir)) < 0) {
+    } else if (r == 1 && (r = remove_found(fs, newdir, &fn, src->is_dir)) < 0) {
         goto out;
     }
     /* the new entry first, then the old one goes: a failure in between leaves two names, not none */
@@ -437,6 +420,8 @@ int fat_readdir(struct fat_fs *fs, struct fat_node *dir, uint64_t *pos, struct f
     return 1;
 }
 
+int fat_is_dir(const struct fat_node *node) { return node->is_dir; }
+
 void fat_stat(struct fat_fs *fs, struct fat_node *node, struct fat_stat *st)
 {
     const uint8_t *de = node->de;
@@ -445,6 +430,7 @@ void fat_stat(struct fat_fs *fs, struct fat_node *node, struct fat_stat *st)
     st->ino = node == fs->root ? INO_ROOT : node->ent / DIR_ENTRY_SIZE;
     st->is_dir = node->is_dir;
     st->read_only = (de[DIR_ATTR] & ATTR_READ_ONLY) != 0;
+    st->cluster_size = fs->cluster_size;
     st->size = node->size;
     if (node == fs->root && fs->type != 32)
         st->size = fs->root_entries * DIR_ENTRY_SIZE;

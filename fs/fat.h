@@ -37,6 +37,7 @@ struct fat_stat {
     uint32_t size;      /* bytes; for a directory, the bytes its clusters hold */
     int is_dir;
     int read_only;      /* the ATTR_READ_ONLY bit */
+    uint32_t cluster_size;  /* bytes: the unit the filesystem allocates in (st_blksize) */
     time_t mtime, ctime, atime; /* ctime is the FAT creation time; atime has a resolution of a day */
 };
 
@@ -70,9 +71,6 @@ int fat_statfs(struct fat_fs *fs, uint32_t *cluster_size, uint32_t *clusters, ui
 
 /* The root directory; a new reference. */
 struct fat_node *fat_root(struct fat_fs *fs);
-
-/* Another reference to a node the caller holds (for dup). */
-void fat_get(struct fat_node *node);
 
 /* Drops one reference. The last reference of a removed file frees its clusters. */
 void fat_put(struct fat_fs *fs, struct fat_node *node);
@@ -117,6 +115,8 @@ int fat_readdir(struct fat_fs *fs, struct fat_node *dir, uint64_t *pos, struct f
 
 /* Fills *st for a node. */
 void fat_stat(struct fat_fs *fs, struct fat_node *node, struct fat_stat *st);
+/* Whether node is a directory (fat_stat tells too, but walks a directory's clusters). */
+int fat_is_dir(const struct fat_node *node);
 
 /* Writes what is pending: the FAT sector held in memory (to every FAT copy) and the FAT32 FSInfo
  * free-count hint; then flushes the disk (a bcache writes back its dirty blocks first), so that

@@ -36,9 +36,7 @@ static int wrap(struct fatfs *fs, struct fat_node *fn, struct vfs_node **out)
         fat_put(fs->fat, fn);
         return -ENOMEM;
     }
-    struct fat_stat st;
-    fat_stat(fs->fat, fn, &st);
-    *w = (struct fnode){ { &fatfs_ops, st.is_dir, 1 }, fs, fn };
+    *w = (struct fnode){ { &fatfs_ops, fat_is_dir(fn), 1 }, fs, fn };
     *out = &w->vn;
     return 0;
 }
@@ -95,15 +93,13 @@ static int ff_readdir(struct vfs_node *dir, uint64_t *pos, struct vfs_dirent *ou
 static int ff_stat(struct vfs_node *n, struct stat *st)
 {
     struct fat_stat fs;
-    uint32_t cluster = 0, clusters, free_clusters;
     fat_stat(F(n)->fs->fat, F(n)->fn, &fs);
-    fat_statfs(F(n)->fs->fat, &cluster, &clusters, &free_clusters);
     /* FAT keeps no owner or permissions: only a read-only bit */
     st->st_mode = fs.is_dir ? S_IFDIR | 0755 : S_IFREG | (fs.read_only ? 0444 : 0644);
     st->st_ino = (ino_t)fs.ino;
     st->st_nlink = fs.is_dir ? 2 : 1;
     st->st_size = (off_t)fs.size;
-    st->st_blksize = (blksize_t)cluster;
+    st->st_blksize = (blksize_t)fs.cluster_size;
     st->st_blocks = (blkcnt_t)((fs.size + 511) / 512);
     st->st_mtime = fs.mtime;
     st->st_ctime = fs.ctime;

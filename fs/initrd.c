@@ -35,15 +35,8 @@ static int make_file(const char *path, const struct cpio_entry *e)
     return n < 0 ? (int)n : (size_t)n == e->size ? 0 : -ENOSPC;
 }
 
-static int make_dir(const char *path, const struct cpio_entry *e)
-{
-    int rc = vfs_mkdir(path, e->mode & 07777);
-    if (rc == -ENOENT) {
-        vfs_mkdir_parents(path);   /* an archive may list a file before its directory */
-        rc = vfs_mkdir(path, e->mode & 07777);
-    }
-    return rc == -EEXIST ? 0 : rc;
-}
+/* An archive may list a directory after what it holds, or before its own parent. */
+static int make_dir(const char *path, const struct cpio_entry *e) { return vfs_mkdir_p(path, e->mode & 07777); }
 
 int initrd_unpack(const unsigned char *buf, size_t len, char *why, size_t why_len)
 {

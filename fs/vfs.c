@@ -15,7 +15,6 @@ struct mount {
     char path[VFS_PATH_MAX];
     struct vfs_node *root;
     int read_only;
-    char source[16];
 };
 
 static struct mount mounts[VFS_MOUNTS_MAX];   /* [0] is "/", made on first use */
@@ -25,7 +24,7 @@ static struct mutex lock;
 
 static void node_get(struct vfs_node *n) { n->refs++; }
 
-static void node_put(struct vfs_node *n)
+void vfs_node_put(struct vfs_node *n)
 {
     if (n && --n->refs == 0)
         n->ops->put(n);
@@ -38,17 +37,9 @@ static int ensure_root(void)
     struct vfs_node *root = ramfs_create_root();
     if (!root)
         return -ENOMEM;
-    mounts[0] = (struct mount){ "/", root, 0, "rootfs" };
+    mounts[0] = (struct mount){ "/", root, 0 };
     nmounts = 1;
     return 0;
-}
-
-struct vfs_node *vfs_root_node(void)
-{
-    mutex_lock(&lock);
-    int rc = ensure_root();
-    mutex_unlock(&lock);
-    return rc < 0 ? NULL : mounts[0].root;
 }
 
 /* The mount whose path is the longest prefix of abs. */
@@ -88,12 +79,12 @@ static int walk(int m, const char *rest, struct vfs_node **out)
         name[len] = '\0';
         rest += len;
         if (!n->is_dir) {
-            node_put(n);
+            vfs_node_put(n);
             return -ENOTDIR;
         }
         struct vfs_node *next;
         int rc = n->ops->lookup(n, name, &next);
-        node_put(n);
+        vfs_node_put(n);
         if (rc < 0)
             return rc;
         n = next;
@@ -120,7 +111,7 @@ static int resolve(const char *path, int *m, struct vfs_node **out)
     if ((rc = walk_abs(abs, m, out)) < 0)
         return rc;
     if (dir_only && !(*out)->is_dir) {
-        node_put(*out);
+        vfs_node_put(*out);
         return -ENOTDIR;
     }
     return 0;
@@ -144,13 +135,13 @@ static int resolve_parent(const char *path, char *abs, int *m, struct vfs_node *
     if (rc < 0)
         return rc;
     if (!(*dir)->is_dir) {
-        node_put(*dir);
+        vfs_node_put(*dir);
         return -ENOTDIR;
     }
     return 0;
 }
 
-int vfs_mount(const char *path, struct vfs_node *root, int read_only, const char *source)
+int vfs_mount(const char *path, struct vfs_node *root, int read_only)
 {
     char abs[VFS_PATH_MAX];
     int dir_only, m, rc;
@@ -167,11 +158,10 @@ int vfs_mount(const char *path, struct vfs_node *root, int read_only, const char
     if ((rc = walk_abs(abs, &m, &n)) < 0)
         goto out;
     rc = n->is_dir ? 0 : -ENOTDIR;
-    node_put(n);
+    vfs_node_put(n);
     if (rc == 0) {
         mounts[nmounts] = (struct mount){ .root = root, .read_only = read_only };
         strcpy(mounts[nmounts].path, abs);
-        strncpy(mounts[nmounts].source, source, sizeof mounts[nmounts].source - 1);
         nmounts++;
     }
 out:
@@ -196,7 +186,7 @@ static int open_locked(const char *path, int flags, mode_t mode, struct vfs_file
     } else if (rc == 0) {
         rc = dir->ops->lookup(dir, name, &n);
         if (rc == 0 && (flags & O_CREAT) && (flags & O_EXCL)) {
-            node_put(n);
+            vfs_node_put(n);
             rc = -EEXIST;
         } else if (rc == -ENOENT && (flags & O_CREAT)) {
             if (dir_only)
@@ -206,7 +196,7 @@ static int open_locked(const char *path, int flags, mode_t mode, struct vfs_file
             else
                 rc = dir->ops->create(dir, name, S_IFREG | (mode & 07777), &n);
         }
-        node_put(dir);
+        vfs_node_put(dir);
     }
     if (rc < 0)
         return rc;
@@ -222,7 +212,7 @@ static int open_locked(const char *path, int flags, mode_t mode, struct vfs_file
     if (rc == 0 && !f)
         rc = -ENOMEM;
     if (rc < 0) {
-        node_put(n);
+        vfs_node_put(n);
         return rc;
     }
     *f = (struct vfs_file){ n, m, flags & (O_ACCMODE | O_APPEND), 0, 1 };
@@ -251,7 +241,7 @@ int vfs_close(struct vfs_file *f)
     if (--f->refs > 0)
         return 0;
     mutex_lock(&lock);
-    node_put(f->node);
+    vfs_node_put(f->node);
     mutex_unlock(&lock);
     free(f);
     return 0;
@@ -391,7 +381,7 @@ int vfs_stat(const char *path, struct stat *st)
     mutex_lock(&lock);
     if ((rc = ensure_root()) == 0 && (rc = resolve(path, &m, &n)) == 0) {
         rc = stat_node(m, n, st);
-        node_put(n);
+        vfs_node_put(n);
     }
     mutex_unlock(&lock);
     return rc;
@@ -405,7 +395,7 @@ int vfs_access(const char *path, int mode)
         return -EINVAL;
     mutex_lock(&lock);
     if ((rc = ensure_root()) == 0 && (rc = resolve(path, &m, &n)) == 0) {
-        node_put(n);
+        vfs_node_put(n);
         if ((mode & W_OK) && mounts[m].read_only)
             rc = -EROFS;
     }
@@ -433,14 +423,14 @@ int vfs_mkdir(const char *path, mode_t mode)
     mutex_lock(&lock);
     if ((rc = ensure_root()) == 0 && (rc = resolve_parent(path, abs, &m, &dir, &name, &dir_only)) == 0) {
         if ((rc = dir->ops->lookup(dir, name, &n)) == 0) {
-            node_put(n);
+            vfs_node_put(n);
             rc = -EEXIST;
         } else if (rc == -ENOENT) {
             rc = mounts[m].read_only ? -EROFS : dir->ops->create(dir, name, S_IFDIR | (mode & 07777), &n);
             if (rc == 0)
-                node_put(n);
+                vfs_node_put(n);
         }
-        node_put(dir);
+        vfs_node_put(dir);
     }
     mutex_unlock(&lock);
     return rc == -EBUSY ? -EEXIST : rc;  /* "/" and mount points exist */
@@ -462,6 +452,16 @@ int vfs_mkdir_parents(const char *path)
     return 0;
 }
 
+int vfs_mkdir_p(const char *path, mode_t mode)
+{
+    int rc = vfs_mkdir(path, mode);
+    if (rc == -ENOENT) {
+        vfs_mkdir_parents(path);
+        rc = vfs_mkdir(path, mode);
+    }
+    return rc == -EEXIST ? 0 : rc;
+}
+
 static int remove_path(const char *path, int want_dir)
 {
     char abs[VFS_PATH_MAX];
@@ -476,7 +476,7 @@ static int remove_path(const char *path, int want_dir)
             rc = -EROFS;
         else
             rc = dir->ops->remove(dir, name, want_dir);
-        node_put(dir);
+        vfs_node_put(dir);
     }
     mutex_unlock(&lock);
     return rc;
@@ -510,9 +510,9 @@ int vfs_rename(const char *from, const char *to)
         rc = -EINVAL;                    /* a directory into itself */
     else
         rc = from_dir->ops->rename(from_dir, from_name, to_dir, to_name);
-    node_put(to_dir);
+    vfs_node_put(to_dir);
 put_from:
-    node_put(from_dir);
+    vfs_node_put(from_dir);
 out:
     mutex_unlock(&lock);
     return rc;
@@ -527,7 +527,7 @@ int vfs_chdir(const char *path)
     if ((rc = ensure_root()) == 0 && (rc = path_fold(cwd, path, abs, sizeof abs, VFS_NAME_MAX, &dir_only)) == 0 &&
         (rc = walk_abs(abs, &m, &n)) == 0) {
         rc = n->is_dir ? 0 : -ENOTDIR;
-        node_put(n);
+        vfs_node_put(n);
         if (rc == 0)
             strcpy(cwd, abs);
     }
@@ -542,7 +542,7 @@ int vfs_set_mtime(const char *path, time_t mtime)
     mutex_lock(&lock);
     if ((rc = ensure_root()) == 0 && (rc = resolve(path, &m, &n)) == 0) {
         rc = mounts[m].read_only ? -EROFS : n->ops->set_mtime ? n->ops->set_mtime(n, mtime) : -EPERM;
-        node_put(n);
+        vfs_node_put(n);
     }
     mutex_unlock(&lock);
     return rc;

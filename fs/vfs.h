@@ -69,12 +69,9 @@ struct vfs_file {
     int refs;
 };
 
-/* The root, an in-memory filesystem, made on first use (fs/ramfs.c). */
-struct vfs_node *vfs_root_node(void);
-
 /* Mount root (one reference, now the table's) at path, an existing directory of the in-memory
  * root. -EBUSY if something is mounted there, -ENOSPC when the table is full. */
-int vfs_mount(const char *path, struct vfs_node *root, int read_only, const char *source);
+int vfs_mount(const char *path, struct vfs_node *root, int read_only);
 
 int vfs_open(const char *path, int flags, mode_t mode, struct vfs_file **out);
 struct vfs_file *vfs_file_ref(struct vfs_file *f);
@@ -96,6 +93,10 @@ int vfs_truncate(const char *path, off_t size);
 int vfs_mkdir(const char *path, mode_t mode);
 /* mkdir -p of the directories above path's last name (0755): 0, or the first error but EEXIST. */
 int vfs_mkdir_parents(const char *path);
+/* mkdir -p of path itself, with mode for its last name: 0 when it exists already. */
+int vfs_mkdir_p(const char *path, mode_t mode);
+/* Drop a reference to a node (its filesystem frees it with the last one). */
+void vfs_node_put(struct vfs_node *n);
 int vfs_rmdir(const char *path);
 int vfs_unlink(const char *path);
 int vfs_rename(const char *from, const char *to);

@@ -313,22 +313,22 @@ int thread_take_interrupt(void)
     return was;
 }
 
-/* Whether the caller's wait ends at once: it may be interrupted and already was. Irqs off. */
-static int interrupted_already(void)
+/* The caller is about to wait: note whether thread_interrupt may end the wait. Returns whether
+ * it ends at once instead (interruptible, and interrupted already). Irqs off. */
+static int wait_begins(int interruptible)
 {
-    current->wait_interruptible = current->interruptible;
-    return current->interruptible && current->interrupted;
+    current->wait_interruptible = interruptible;
+    return interruptible && current->interrupted;
 }
 
 void thread_sleep_until(uint64_t deadline)
 {
     int s = irq_save();
-    if (clock_monotonic_ns() < deadline && !interrupted_already()) {
+    if (clock_monotonic_ns() < deadline && !wait_begins(current->interruptible)) {
         current->timer.fire = wake_on_timer;
         current->state = BLOCKED;
         timer_add(&current->timer, deadline);
-        schedule();
-        timer_cancel(&current->timer);      /* when an interrupt woke it first */
+        schedule();                         /* the timer, or thread_interrupt (which disarms it) */
     }
     current->wait_interruptible = 0;
     irq_restore(s);
@@ -339,8 +339,7 @@ static int wait_on(struct waitq *wq, uint64_t deadline, int interruptible)
 {
     int s = irq_save();
     struct thread *t = current;
-    t->wait_interruptible = interruptible;
-    if (interruptible && t->interrupted) {
+    if (wait_begins(interruptible)) {
         t->wait_interruptible = 0;
         irq_restore(s);
         return -EINTR;

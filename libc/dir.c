@@ -1,4 +1,5 @@
 /* opendir, readdir and their family over a descriptor opened with O_DIRECTORY. */
+#include "file_impl.h"
 #include "../fs/vfs.h"
 #include <dirent.h>
 #include <errno.h>
@@ -7,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct vfs_file *libc_vfs_file(int fd);  /* file.c: the open file behind fd */
 
 DIR *fdopendir(int fd)
 {

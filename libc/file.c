@@ -2,6 +2,7 @@
  * file (pread, pwrite, fsync, ftruncate). Each descriptor's handle is a slot here that points at
  * the VFS's open file; dup() gives a new slot sharing it, and with it the offset, as POSIX says. */
 #include "fd.h"
+#include "file_impl.h"
 #include "../fs/boot.h"
 #include "../fs/vfs.h"
 #include <errno.h>
@@ -13,14 +14,6 @@
 static struct vfs_file *slots[FD_MAX];
 
 
-/* A kernel-style result (0, a count, or -errno) as POSIX has it. */
-static long posix(long rc)
-{
-    if (rc >= 0)
-        return rc;
-    errno = (int)-rc;
-    return -1;
-}
 
 static int slot_alloc(struct vfs_file *f)
 {

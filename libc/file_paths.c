@@ -1,4 +1,5 @@
 /* The file calls that take a path: the VFS does the work, this turns its -errno into errno. */
+#include "file_impl.h"
 #include "../fs/vfs.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -13,13 +14,6 @@
 void files_start(void);
 __attribute__((used)) static void (*const start_files)(void) = files_start;
 
-static int posix(int rc)
-{
-    if (rc >= 0)
-        return rc;
-    errno = -rc;
-    return -1;
-}
 
 int stat(const char *path, struct stat *st) { return posix(vfs_stat(path, st)); }
 int lstat(const char *path, struct stat *st) { return posix(vfs_stat(path, st)); }   /* no symbolic links */

@@ -130,8 +130,7 @@ static void *deliver(void *arg)
                 handled |= dispatch(sig);
         if (!handled)
             continue;                  /* nothing ran (or the mask changed): nothing to tell */
-        if (receiver)
-            thread_interrupt(receiver);
+        thread_interrupt(receiver);
         for (struct pauser *p = pausers; p; p = p->next)
             thread_interrupt(p->thread);
     }

@@ -2,7 +2,9 @@
 #define _GNU_SOURCE              /* the Linux clock ids (MONOTONIC_RAW, BOOTTIME, ...) */
 #include "../kernel/clock.h"
 #include "../kernel/thread.h"
+#include "pthread_impl.h"
 #include "signal_impl.h"
+#include "time_impl.h"
 #include <errno.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -49,11 +51,12 @@ int clock_getres(clockid_t id, struct timespec *res)
 
 int clock_settime(clockid_t id, const struct timespec *ts)
 {
-    if (id != CLOCK_REALTIME || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC || ts->tv_sec < 0) {
+    uint64_t ns;
+    if (id != CLOCK_REALTIME || timespec_to_ns(ts, &ns)) {
         errno = EINVAL;
         return -1;
     }
-    clock_set_realtime_ns((uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec);
+    clock_set_realtime_ns(ns);
     return 0;
 }
 
@@ -77,10 +80,10 @@ clock_t times(struct tms *t)
     return ticks;
 }
 
-/* Sleep ns; a delivered signal ends it early. Returns the nanoseconds left (0: slept it all). */
-static uint64_t sleep_ns(uint64_t ns)
+/* Sleep until the monotonic deadline; a delivered signal ends it early. Returns the
+ * nanoseconds left (0: slept it all). */
+static uint64_t sleep_until(uint64_t deadline)
 {
-    uint64_t deadline = clock_monotonic_ns() + ns;
     int token = interruptible_begin();
     thread_sleep_until(deadline);
     if (!interruptible_end(token))
@@ -89,21 +92,18 @@ static uint64_t sleep_ns(uint64_t ns)
     return deadline > now ? deadline - now : 1;  /* interrupted just at the end: still EINTR */
 }
 
-static void to_timespec(uint64_t ns, struct timespec *ts)
-{
-    ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
-    ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
-}
+static uint64_t sleep_ns(uint64_t ns) { return sleep_until(clock_monotonic_ns() + ns); }
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC) {
+    uint64_t ns;
+    if (timespec_to_ns(req, &ns)) {
         errno = EINVAL;
         return -1;
     }
-    uint64_t left = sleep_ns((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+    uint64_t left = sleep_ns(ns);
     if (rem)
-        to_timespec(left, rem);
+        ns_to_timespec(left, rem);
     if (left) {
         errno = EINTR;
         return -1;
@@ -113,25 +113,19 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 
 int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem)
 {
-    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
+    uint64_t ns, deadline;
+    if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
         return EINVAL;
-    uint64_t ns = (uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec;
     if (flags & TIMER_ABSTIME) {
-        if (id == CLOCK_REALTIME) {
-            uint64_t now = clock_realtime_ns();
-            ns = ns > now ? ns - now : 0;
-        } else if (id == CLOCK_MONOTONIC) {
-            uint64_t now = clock_monotonic_ns();
-            ns = ns > now ? ns - now : 0;
-        } else {
+        if (pthread_deadline(id, req, &deadline))      /* the same conversion as timed waits */
             return EINVAL;
-        }
-    } else if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC) {
-        return EINVAL;
+        return sleep_until(deadline) ? EINTR : 0;
     }
+    if (timespec_to_ns(req, &ns))
+        return EINVAL;
     uint64_t left = sleep_ns(ns);
-    if (rem && !(flags & TIMER_ABSTIME))
-        to_timespec(left, rem);
+    if (rem)
+        ns_to_timespec(left, rem);
     return left ? EINTR : 0;
 }
 

@@ -166,10 +166,10 @@ static void mounts_and_their_limits(void **state)
     struct stat st, root_st;
     assert_int_equal(vfs_mkdir("/m", 0755), 0);
     assert_int_equal(vfs_mkdir("/ro", 0755), 0);
-    assert_int_equal(vfs_mount("/m", ramfs_create_root(), 0, "test"), 0);
+    assert_int_equal(vfs_mount("/m", ramfs_create_root(), 0), 0);
     struct vfs_node *spare = ramfs_create_root();
-    assert_int_equal(vfs_mount("/m", spare, 0, "test"), -EBUSY);
-    assert_int_equal(vfs_mount("/nowhere", spare, 0, "test"), -ENOENT);
+    assert_int_equal(vfs_mount("/m", spare, 0), -EBUSY);
+    assert_int_equal(vfs_mount("/nowhere", spare, 0), -ENOENT);
     refused(spare);
     assert_int_equal(put("/m/f", "on m", 0), 4);
     get("/m/../m/f", "on m");
@@ -186,7 +186,7 @@ static void mounts_and_their_limits(void **state)
     struct vfs_node *made;
     assert_int_equal(ro->ops->create(ro, "inside", S_IFREG | 0644, &made), 0);
     made->refs--;
-    assert_int_equal(vfs_mount("/ro", ro, 1, "test"), 0);
+    assert_int_equal(vfs_mount("/ro", ro, 1), 0);
     assert_int_equal(vfs_open("/ro/inside", O_RDONLY, 0, &f), 0);
     vfs_close(f);
     assert_int_equal(vfs_open("/ro/inside", O_WRONLY, 0, &f), -EROFS);
