@@ -102,13 +102,19 @@ static uint16_t read_bios_data_word(uintptr_t addr)
     return v;
 }
 
+/* Found once (a scan of the BIOS areas when the loader gave no address): tables never move. */
 static const struct rsdp *find_rsdp(void)
 {
+    static const struct rsdp *found;
+    static int looked;
+    if (looked)
+        return found;
+    looked = 1;
     if (rsdp_hint)
-        return map(rsdp_hint, sizeof(struct rsdp));
+        return found = map(rsdp_hint, sizeof(struct rsdp));
     uintptr_t ebda = (uintptr_t)read_bios_data_word(EBDA_SEGMENT_PTR) << 4;
     const struct rsdp *r = ebda ? scan(ebda, ebda + EBDA_SCAN_LEN) : NULL;
-    return r ? r : scan(BIOS_AREA_START, BIOS_AREA_END);
+    return found = r ? r : scan(BIOS_AREA_START, BIOS_AREA_END);
 }
 
 const void *acpi_find_table(const char sig[4])
@@ -157,41 +163,60 @@ static int s5_sleep_type(const struct sdt *dsdt)
 }
 
 /* The DSDT, which the FADT points at (X_DSDT when it is set, §5.2.9). */
-static const struct sdt *find_dsdt(const uint8_t *fadt)
+/* The FADT, looked up once (NULL without ACPI): the power button, devices and S5 all read it. */
+static const uint8_t *fadt(void)
 {
-    uint32_t len = ((const struct sdt *)fadt)->length;
-    uint64_t addr = 0;
-    if (len >= FADT_X_DSDT + 8)
-        memcpy(&addr, fadt + FADT_X_DSDT, 8);
-    if (!addr)
-        addr = *(const uint32_t *)(fadt + FADT_DSDT);
-    return map_table(addr);
+    static const uint8_t *found;
+    static int looked;
+    if (!looked) {
+        looked = 1;
+        found = acpi_find_table("FACP");
+    }
+    return found;
+}
+
+/* A field of the FADT; 0 past its end (older FADTs are shorter). */
+static uint32_t fadt_field(unsigned off, unsigned size)
+{
+    const uint8_t *f = fadt();
+    uint32_t v = 0;
+    if (f && off + size <= ((const struct sdt *)f)->length)
+        memcpy(&v, f + off, size);
+    return v;
+}
+
+/* The DSDT, which the FADT points at (X_DSDT when it is set, §5.2.9); looked up once. */
+static const struct sdt *dsdt(void)
+{
+    static const struct sdt *found;
+    static int looked;
+    const uint8_t *f = fadt();
+    if (!looked && f) {
+        looked = 1;
+        uint64_t addr = 0;
+        if (((const struct sdt *)f)->length >= FADT_X_DSDT + 8)
+            memcpy(&addr, f + FADT_X_DSDT, 8);
+        if (!addr)
+            addr = fadt_field(FADT_DSDT, 4);
+        found = map_table(addr);
+    }
+    return found;
 }
 
 int acpi_find_devices(const char *hid, struct acpi_resources *out, int max)
 {
-    const uint8_t *fadt = acpi_find_table("FACP");
-    const struct sdt *dsdt = fadt ? find_dsdt(fadt) : NULL;
-    if (!dsdt || dsdt->length < SDT_HEADER_LEN)
+    const struct sdt *d = dsdt();
+    if (!d || d->length < SDT_HEADER_LEN)
         return 0;
-    return acpi_aml_find_devices((const uint8_t *)dsdt + SDT_HEADER_LEN, dsdt->length - SDT_HEADER_LEN, hid, out, max);
-}
-
-static uint32_t fadt_u32(const uint8_t *fadt, unsigned off)
-{
-    uint32_t len = ((const struct sdt *)fadt)->length, v = 0;
-    if (off + 4 <= len)
-        memcpy(&v, fadt + off, 4);
-    return v;
+    return acpi_aml_find_devices((const uint8_t *)d + SDT_HEADER_LEN, d->length - SDT_HEADER_LEN, hid, out, max);
 }
 
 void acpi_find_power_button(struct acpi_power_button *out)
 {
     memset(out, 0, sizeof *out);
-    const uint8_t *fadt = acpi_find_table("FACP");
-    if (!fadt || ((const struct sdt *)fadt)->length < FADT_PM1_EVT_LEN + 1)
+    if (!fadt())
         return;
-    uint32_t flags = fadt_u32(fadt, FADT_FLAGS);
+    uint32_t flags = fadt_field(FADT_FLAGS, 4);
     if (flags & FADT_HW_REDUCED) {
         struct acpi_resources ged;
         if (acpi_find_devices("ACPI0013", &ged, 1) == 1 && ged.has_irq && ged.has_region && ged.region_size >= 4) {
@@ -203,35 +228,35 @@ void acpi_find_power_button(struct acpi_power_button *out)
         }
         return;
     }
-    out->pm1a_evt = (uint16_t)fadt_u32(fadt, FADT_PM1A_EVT);
-    out->pm1_evt_len = fadt[FADT_PM1_EVT_LEN];
+    out->pm1a_evt = (uint16_t)fadt_field(FADT_PM1A_EVT, 4);
+    out->pm1_evt_len = (uint16_t)fadt_field(FADT_PM1_EVT_LEN, 1);
     if ((flags & FADT_PWR_BUTTON) || !out->pm1a_evt || out->pm1_evt_len < 4)
         return;                        /* a control-method button needs AML: not handled */
     out->kind = POWER_BUTTON_FIXED;
-    out->pm1a_cnt = (uint16_t)fadt_u32(fadt, FADT_PM1A_CNT);
-    out->smi_cmd = (uint16_t)fadt_u32(fadt, FADT_SMI_CMD);
-    out->acpi_enable = fadt[FADT_ACPI_ENABLE];
-    out->sci_irq = (uint16_t)(fadt[FADT_SCI_INT] | fadt[FADT_SCI_INT + 1] << 8);
-    out->gpe0 = (uint16_t)fadt_u32(fadt, FADT_GPE0);
-    out->gpe0_len = fadt[FADT_GPE0_LEN];
+    out->pm1a_cnt = (uint16_t)fadt_field(FADT_PM1A_CNT, 4);
+    out->smi_cmd = (uint16_t)fadt_field(FADT_SMI_CMD, 4);
+    out->acpi_enable = (uint8_t)fadt_field(FADT_ACPI_ENABLE, 1);
+    out->sci_irq = (uint16_t)fadt_field(FADT_SCI_INT, 2);
+    out->gpe0 = (uint16_t)fadt_field(FADT_GPE0, 4);
+    out->gpe0_len = (uint16_t)fadt_field(FADT_GPE0_LEN, 1);
 }
 
 void acpi_power_off(void)
 {
-    const uint8_t *fadt = acpi_find_table("FACP");
-    if (!fadt)
+    const uint8_t *f = fadt();
+    if (!f)
         return;
-    uint32_t len = ((const struct sdt *)fadt)->length;
-    uint32_t pm1a_cnt = *(const uint32_t *)(fadt + FADT_PM1A_CNT);
-    const struct sdt *dsdt = find_dsdt(fadt);
-    int slp_typ = dsdt ? s5_sleep_type(dsdt) : -1;
+    uint32_t len = ((const struct sdt *)f)->length;
+    uint32_t pm1a_cnt = fadt_field(FADT_PM1A_CNT, 4);
+    const struct sdt *d = dsdt();
+    int slp_typ = d ? s5_sleep_type(d) : -1;
     if (slp_typ < 0)
         return;
-    uint32_t flags = len >= FADT_FLAGS + 4 ? *(const uint32_t *)(fadt + FADT_FLAGS) : 0;
+    uint32_t flags = fadt_field(FADT_FLAGS, 4);
     if ((flags & FADT_HW_REDUCED) && len >= FADT_SLEEP_CONTROL + 12) {
-        uint8_t space = fadt[FADT_SLEEP_CONTROL];
+        uint8_t space = f[FADT_SLEEP_CONTROL];
         uint64_t addr;
-        memcpy(&addr, fadt + FADT_SLEEP_CONTROL + 4, 8);
+        memcpy(&addr, f + FADT_SLEEP_CONTROL + 4, 8);
         uint8_t v = (uint8_t)(slp_typ << SLEEP_CONTROL_TYP_SHIFT | SLEEP_CONTROL_EN);
         if (space == GAS_SYSTEM_IO)
             outb((uint16_t)addr, v);

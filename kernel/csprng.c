@@ -5,8 +5,7 @@
 
 static const uint8_t zero_nonce[CHACHA20_NONCE_BYTES];
 
-/* memset, kept even though the buffer is dead afterwards (the barrier says memory is read). */
-static void wipe(void *p, size_t n)
+void csprng_wipe(void *p, size_t n)
 {
     memset(p, 0, n);
     __asm__ volatile("" : : "r"(p) : "memory");
@@ -25,7 +24,7 @@ void csprng_mix(struct csprng *g, const void *seed, size_t len)
         p += n;
         len -= n;
     } while (len);
-    wipe(block, sizeof block);
+    csprng_wipe(block, sizeof block);
     g->since_seed = 0;
 }
 
@@ -46,7 +45,7 @@ void csprng_fill(struct csprng *g, void *out, size_t len)
         done += n;
     }
     memcpy(g->key, next_key, CHACHA20_KEY_BYTES);
-    wipe(block, sizeof block);                    /* leave no copy of output or key behind */
-    wipe(next_key, sizeof next_key);
+    csprng_wipe(block, sizeof block);                    /* leave no copy of output or key behind */
+    csprng_wipe(next_key, sizeof next_key);
     g->since_seed += len;
 }

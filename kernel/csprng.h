@@ -18,4 +18,7 @@ void csprng_mix(struct csprng *g, const void *seed, size_t len);
 /* Fill out with len bytes, then replace the key (the first 32 bytes of the first block, which
  * are never given out). */
 void csprng_fill(struct csprng *g, void *out, size_t len);
+/* Zero n bytes of a secret, kept even though the buffer is dead afterwards (a barrier says the
+ * memory is read), so that no copy of a key or of output stays on a stack. */
+void csprng_wipe(void *p, size_t n);
 #endif

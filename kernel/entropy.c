@@ -45,7 +45,7 @@ static int rdseed64(uint64_t *v)
         __asm__ volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
         if (ok)
             return 1;
-        __asm__ volatile("pause");
+        cpu_pause();
     }
     return 0;
 }
@@ -105,9 +105,8 @@ unsigned entropy_gather(void *out, size_t len)
         used |= ENTROPY_JITTER;
     }
     csprng_fill(&g, out, len);
-    memset(&g, 0, sizeof g);
-    memset(words, 0, sizeof words);
-    __asm__ volatile("" : : "r"(&g), "r"(words) : "memory");
+    csprng_wipe(&g, sizeof g);
+    csprng_wipe(words, sizeof words);
     return used;
 }
 

@@ -29,8 +29,7 @@ static unsigned mix_device(void)
     int got = device_source(buf, sizeof buf);
     if (got > 0)
         csprng_mix(&gen, buf, (size_t)got);
-    memset(buf, 0, sizeof buf);
-    __asm__ volatile("" : : "r"(buf) : "memory");
+    csprng_wipe(buf, sizeof buf);
     return got > 0 ? ENTROPY_DEVICE : 0;
 }
 
@@ -47,8 +46,7 @@ static void seed(void)
     uint8_t buf[SEED_BYTES];
     cpu_sources = entropy_gather(buf, SEED_BYTES);
     csprng_mix(&gen, buf, SEED_BYTES);
-    memset(buf, 0, sizeof buf);
-    __asm__ volatile("" : : "r"(buf) : "memory");
+    csprng_wipe(buf, sizeof buf);
     unsigned used = cpu_sources | (device_source ? mix_device() : 0);
     if (device_pending)
         report(used);

@@ -138,11 +138,12 @@ void virtio_interrupt(struct virtio_device *dev)
     waitq_wake_all(&dev->irq_wait);
 }
 
-void virtio_wait_interrupt(struct virtio_device *dev)
+int virtio_wait_interrupt(struct virtio_device *dev, uint64_t deadline)
 {
-    int s = irq_save();
-    while (!dev->irq_pending)
-        waitq_wait(&dev->irq_wait, 0);
+    int s = irq_save(), rc = 0;
+    while (!dev->irq_pending && rc != -ETIMEDOUT)
+        rc = waitq_wait(&dev->irq_wait, deadline);
     dev->irq_pending = 0;
     irq_restore(s);
+    return rc == -ETIMEDOUT ? rc : 0;
 }

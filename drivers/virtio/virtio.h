@@ -93,6 +93,7 @@ void virtio_fail(struct virtio_device *dev, const char *why);
  * thread in virtio_wait_interrupt. */
 void virtio_interrupt(struct virtio_device *dev);
 /* Block the calling (service) thread until the device's next interrupt, or return at once if
- * one came since the last call. */
-void virtio_wait_interrupt(struct virtio_device *dev);
+ * one came since the last call. With a deadline (monotonic ns; 0: none), -ETIMEDOUT when it
+ * passes first; else 0. */
+int virtio_wait_interrupt(struct virtio_device *dev, uint64_t deadline);
 #endif

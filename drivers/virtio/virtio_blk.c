@@ -151,7 +151,7 @@ static void *service(void *arg)
         }
         if (vq_arm_interrupt(&vb->vq))
             continue;                   /* more finished while we were arming */
-        virtio_wait_interrupt(vb->dev);
+        virtio_wait_interrupt(vb->dev, 0);
     }
 }
 

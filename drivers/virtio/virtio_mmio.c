@@ -44,7 +44,6 @@
 struct mmio {
     struct virtio_device dev;
     volatile uint8_t *base;
-    uint32_t version;                  /* VERSION_LEGACY or VERSION_MODERN */
     uint32_t gsi;
     int level;
 };
@@ -92,7 +91,7 @@ static int mmio_queue_enable(struct virtio_device *d, struct virtq *vq)
 {
     *reg(d, QUEUE_SEL) = vq->index;
     *reg(d, QUEUE_NUM) = vq->size;
-    if (mmio(d)->version == VERSION_LEGACY) {   /* one block at a page-numbered address (§4.2.4) */
+    if (!d->modern) {   /* one block at a page-numbered address (§4.2.4) */
         *reg(d, GUEST_PAGE_SIZE) = PAGE_SIZE;
         *reg(d, QUEUE_ALIGN) = VQ_ALIGN;
         *reg(d, QUEUE_PFN) = (uint32_t)((uintptr_t)vq->desc >> PFN_SHIFT);
@@ -113,7 +112,7 @@ static int mmio_config_read(struct virtio_device *d, unsigned off, void *buf, un
     struct mmio *m = mmio(d);
     if (!virtio_config_within(MMIO_SIZE - CONFIG, off, len))
         return -EIO;                   /* beyond what we mapped */
-    int counted = m->version == VERSION_MODERN;
+    int counted = m->dev.modern;
     uint32_t gen;
     do {
         gen = counted ? *reg(d, CONFIG_GENERATION) : 0;
@@ -174,7 +173,6 @@ struct virtio_device *virtio_mmio_open(uint64_t base, uint64_t size, uint32_t gs
     if (*reg(&m->dev, MAGIC) != MMIO_MAGIC || (version != VERSION_LEGACY && version != VERSION_MODERN) || id == 0)
         return NULL;                   /* no device plugged into this transport (§4.2.3.1.1) */
     ndevices++;
-    m->version = version;
     m->dev.id = (uint16_t)id;
     m->dev.modern = version == VERSION_MODERN;
     m->dev.kind = m->dev.modern ? "mmio" : "mmio-legacy";

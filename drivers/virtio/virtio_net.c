@@ -229,7 +229,7 @@ static void *service(void *arg)
         read_link(vn);
         if (vq_arm_interrupt(&vn->rxq) | vq_arm_interrupt(&vn->txq))
             continue;
-        virtio_wait_interrupt(vn->dev);
+        virtio_wait_interrupt(vn->dev, 0);
     }
     return NULL;
 }

@@ -49,12 +49,7 @@ static int wait_answer(uint32_t *len, uint64_t deadline)
             return rc;
         if (vq_arm_interrupt(&rng.vq))
             continue;
-        int s = irq_save(), waited = 0;
-        while (!rng.dev->irq_pending && waited == 0)
-            waited = waitq_wait(&rng.dev->irq_wait, deadline);
-        rng.dev->irq_pending = 0;
-        irq_restore(s);
-        if (waited == -ETIMEDOUT)
+        if (virtio_wait_interrupt(rng.dev, deadline) == -ETIMEDOUT)
             return vq_pop(&rng.vq, &cookie, len);   /* a last look */
     }
 }
