@@ -109,7 +109,7 @@ $(LIBMAYFLY): $(filter-out $(ENTRY_OBJ),$(CORE_OBJS))
 	@ar rcs $@ $^
 
 # One app: $(1) = its key (the object directory under build/), $(2) = source directory,
-# $(3) = image name (build/$(3).elf), $(4) = its warning flags.
+# $(3) = image name (build/$(3).elf).
 define app_rules
 $(1)_SRCS := $$(wildcard $(2)/*.c)
 $(1)_WWW  := $$(wildcard $(2)/www)
@@ -126,7 +126,7 @@ $(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-f
 $(BUILD)/$(1)/%.o: $(2)/%.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
-	@$(CC) $$(GUEST_CFLAGS) $(4) $(CFLAGS) -c $$< -o $$@
+	@$(CC) $$(GUEST_CFLAGS) $(WARN) $(CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/app_name.o: $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
@@ -152,10 +152,10 @@ endef
 
 # Every shipped app, but the one whose name a user's APP= directory takes for this build.
 $(foreach a,$(filter-out $(if $(filter-out $(APP_NAME),$(APP_KEY)),$(APP_NAME)),$(APPS)),\
-  $(eval $(call app_rules,$(a),apps/$(a),$(a),$(WARN))))
+  $(eval $(call app_rules,$(a),apps/$(a),$(a))))
 ifneq ($(APP),)
 ifneq ($(APP_KEY),$(APP_NAME))
-$(eval $(call app_rules,$(APP_KEY),$(APP_DIR),$(APP_NAME),$(WARN)))
+$(eval $(call app_rules,$(APP_KEY),$(APP_DIR),$(APP_NAME)))
 endif
 endif
 .PHONY: FORCE

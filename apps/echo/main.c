@@ -169,7 +169,7 @@ static void start_connection(int fd, const pthread_attr_t *attr)
 /* Wake every connection's thread to finish, and wait for them up to grace seconds. The
  * connections lwIP has accepted but we have not are taken first: closing the listener would
  * reset them, and what their clients sent with them. */
-static int stop(int lfd, double grace, const pthread_attr_t *attr)
+static void stop(int lfd, double grace, const pthread_attr_t *attr)
 {
     fcntl(lfd, F_SETFL, O_NONBLOCK);
     for (int fd; (fd = accept(lfd, NULL, NULL)) >= 0;)
@@ -193,7 +193,6 @@ static int stop(int lfd, double grace, const pthread_attr_t *attr)
         ;
     printf("echo: stopped; %d connection%s cut unfinished\n", nconns, nconns == 1 ? "" : "s");
     pthread_mutex_unlock(&conns_lock);
-    return 0;
 }
 
 static void *serve_udp(void *arg)
@@ -262,5 +261,6 @@ int main(int argc, char **argv)
         }
         start_connection(fd, &attr);
     }
-    return stop(lfd, grace, &attr);
+    stop(lfd, grace, &attr);
+    return 0;
 }

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t hits[NSIG];
-static volatile int in_handler_depth;
 
 static void count(int sig) { hits[sig]++; }
 
