@@ -1,0 +1,18 @@
+# host/: the `mayfly` command (and its monitors, which are the same binary), built with the
+# host's compiler and libraries (libyaml from Debian) into build/mayfly. Not part of any guest.
+HOST_SRCS   := $(wildcard host/*.c)
+HOST_OBJS   := $(patsubst host/%.c,$(BUILD)/host/%.o,$(HOST_SRCS))
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MD -MP \
+  -fstack-protector-strong -D_FORTIFY_SOURCE=2
+HOST_LIBS   := -lyaml
+
+$(BUILD)/mayfly: $(HOST_OBJS)
+	@echo "  LD      $@ (host)"
+	@gcc $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/host/%.o: host/%.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (host)"
+	@gcc $(HOST_CFLAGS) -c $< -o $@
+
+-include $(HOST_OBJS:.o=.d)

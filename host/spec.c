@@ -1,0 +1,495 @@
+/* Parsing and saving an instance's description (spec.h). */
+#include "spec.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#define PORT_MAX 65535
+#define SAVE_LINE_MAX (PATH_MAX * 2 + 64)
+
+static int refuse(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void spec_init(struct spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->restart = RESTART_NO;
+}
+
+int spec_check_name(const char *what, const char *name, char *err, size_t errlen)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > SPEC_NAME_MAX)
+        return refuse(err, errlen, "%s '%s' must be 1 to %d characters", what, name, SPEC_NAME_MAX);
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
+        if (!ok)
+            return refuse(err, errlen, "%s '%s' may hold only a-z, 0-9 and '-' (not first)", what, name);
+    }
+    return 0;
+}
+
+/* A decimal number that fits in an int, with nothing after it but what *end points at. */
+static int parse_int(const char *text, const char **end, long max, long *out)
+{
+    long v = 0;
+    const char *p = text;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    for (; isdigit((unsigned char)*p); p++) {
+        v = v * 10 + (*p - '0');
+        if (v > max)
+            return -1;
+    }
+    *end = p;
+    *out = v;
+    return 0;
+}
+
+int spec_parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
+{
+    static const struct { const char *unit; unsigned shift; } units[] = {
+        { "K", 10 }, { "KiB", 10 }, { "k", 10 }, { "M", 20 }, { "MiB", 20 }, { "m", 20 },
+        { "G", 30 }, { "GiB", 30 }, { "g", 30 },
+    };
+    const char *end;
+    long v;
+    if (parse_int(text, &end, 1L << 20, &v) < 0 || v == 0)
+        return refuse(err, errlen, "size '%s' is not a positive number with a unit, as in 64M", text);
+    if (*end == '\0')
+        return refuse(err, errlen, "size '%s' needs a unit (K, M or G), as in %sM", text, text);
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(end, units[i].unit) == 0) {
+            *bytes = (uint64_t)v << units[i].shift;
+            return 0;
+        }
+    return refuse(err, errlen, "size '%s' has an unknown unit '%s' (K, M or G)", text, end);
+}
+
+static int parse_port_number(const char *text, const char **end, int *port)
+{
+    long v;
+    if (parse_int(text, end, PORT_MAX, &v) < 0 || v == 0)
+        return -1;
+    *port = (int)v;
+    return 0;
+}
+
+int spec_parse_port(const char *text, struct port_map *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    strcpy(out->host_ip, "127.0.0.1");
+    char buf[SPEC_WORD_MAX];
+    if (strlen(text) >= sizeof buf)
+        return refuse(err, errlen, "port '%.32s...' is too long", text);
+    strcpy(buf, text);
+    char *proto = strchr(buf, '/');
+    if (proto) {
+        *proto++ = '\0';
+        if (strcmp(proto, "udp") == 0)
+            out->udp = 1;
+        else if (strcmp(proto, "tcp") != 0)
+            return refuse(err, errlen, "port '%s': the protocol must be tcp or udp, not '%s'", text, proto);
+    }
+    /* [IP:]HOST:GUEST: the last two colon-separated parts are ports */
+    char *last = strrchr(buf, ':');
+    if (!last)
+        return refuse(err, errlen, "port '%s' must be [IP:]HOST:GUEST[/udp], as in 8080:80", text);
+    *last = '\0';
+    char *host = strrchr(buf, ':');
+    if (host) {
+        *host++ = '\0';
+        struct in_addr a;
+        if (inet_pton(AF_INET, buf, &a) != 1)
+            return refuse(err, errlen, "port '%s': '%s' is not an IPv4 address", text, buf);
+        inet_ntop(AF_INET, &a, out->host_ip, sizeof out->host_ip);
+    } else {
+        host = buf;
+    }
+    const char *end;
+    if (parse_port_number(host, &end, &out->host_port) < 0 || *end)
+        return refuse(err, errlen, "port '%s': host port '%s' is not 1-65535", text, host);
+    if (parse_port_number(last + 1, &end, &out->guest_port) < 0 || *end)
+        return refuse(err, errlen, "port '%s': guest port '%s' is not 1-65535", text, last + 1);
+    return 0;
+}
+
+int spec_parse_volume(const char *text, struct volume *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    char buf[PATH_MAX + SPEC_WORD_MAX];
+    if (strlen(text) >= sizeof buf)
+        return refuse(err, errlen, "volume '%.32s...' is too long", text);
+    strcpy(buf, text);
+    size_t n = strlen(buf);
+    if (n > 3 && strcmp(buf + n - 3, ":ro") == 0) {
+        out->readonly = 1;
+        buf[n - 3] = '\0';
+    }
+    /* DISK[:PATH]: a mount point starts with '/', and the last ":/" splits it from the disk */
+    char *mount = strstr(buf, ":/");
+    for (char *m = mount; m; m = strstr(m + 1, ":/"))
+        mount = m;
+    if (mount) {
+        *mount++ = '\0';
+        if (strlen(mount) >= sizeof out->mount || strchr(mount, ' ') || strchr(mount, ':'))
+            return refuse(err, errlen, "volume '%s': mount point '%s' must be a path without spaces or ':'", text, mount);
+        strcpy(out->mount, mount);
+    }
+    if (!buf[0])
+        return refuse(err, errlen, "volume '%s' names no disk image (DISK[:PATH][:ro])", text);
+    char *real = realpath(buf, NULL);
+    struct stat st;
+    if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        free(real);
+        return refuse(err, errlen, "volume '%s': disk image '%s': %s", text, buf, real ? "not a regular file" : strerror(e));
+    }
+    if (strlen(real) >= sizeof out->disk || strchr(real, ',')) {
+        free(real);
+        return refuse(err, errlen, "volume '%s': the disk's path must be shorter than %d bytes and hold no ','", text, PATH_MAX);
+    }
+    strcpy(out->disk, real);
+    free(real);
+    return 0;
+}
+
+int spec_parse_env(const char *text, char *err, size_t errlen)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text)
+        return refuse(err, errlen, "environment '%s' must be NAME=VALUE", text);
+    for (const char *p = text; p < eq; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_') || (p == text && isdigit((unsigned char)*p)))
+            return refuse(err, errlen, "environment '%s': '%.*s' is not a variable name", text, (int)(eq - text), text);
+    if (strlen(text) >= SPEC_WORD_MAX)
+        return refuse(err, errlen, "environment '%.32s...' is longer than %d bytes", text, SPEC_WORD_MAX - 1);
+    return 0;
+}
+
+int spec_parse_restart(const char *text, enum restart_policy *policy, int *max, char *err, size_t errlen)
+{
+    *max = 0;
+    if (strcmp(text, "no") == 0) {
+        *policy = RESTART_NO;
+        return 0;
+    }
+    if (strcmp(text, "always") == 0) {
+        *policy = RESTART_ALWAYS;
+        return 0;
+    }
+    const char *p = "on-failure";
+    size_t n = strlen(p);
+    if (strncmp(text, p, n) == 0 && (text[n] == '\0' || text[n] == ':')) {
+        *policy = RESTART_ON_FAILURE;
+        if (text[n] == ':') {
+            const char *end;
+            long v;
+            if (parse_int(text + n + 1, &end, 1000000, &v) < 0 || *end || v == 0)
+                return refuse(err, errlen, "restart policy '%s': the count after ':' must be a positive number", text);
+            *max = (int)v;
+        }
+        return 0;
+    }
+    return refuse(err, errlen, "restart policy '%s' must be no, on-failure[:N] or always", text);
+}
+
+int spec_parse_health(const char *text, struct health *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    const char *rest;
+    if (strncmp(text, "http:", 5) == 0) {
+        out->kind = HEALTH_HTTP;
+        rest = text + 5;
+    } else if (strncmp(text, "tcp:", 4) == 0) {
+        out->kind = HEALTH_TCP;
+        rest = text + 4;
+    } else {
+        return refuse(err, errlen, "health check '%s' must be http:PORT/PATH or tcp:PORT", text);
+    }
+    const char *end;
+    if (parse_port_number(rest, &end, &out->port) < 0)
+        return refuse(err, errlen, "health check '%s': the port must be 1-65535", text);
+    if (out->kind == HEALTH_TCP) {
+        if (*end)
+            return refuse(err, errlen, "health check '%s': tcp:PORT takes no path", text);
+        return 0;
+    }
+    if (*end == '\0')
+        end = "/";
+    if (*end != '/' || strlen(end) >= sizeof out->path)
+        return refuse(err, errlen, "health check '%s': the path must start with '/'", text);
+    for (const char *p = end; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            return refuse(err, errlen, "health check '%s': the path may not hold spaces or control characters", text);
+    strcpy(out->path, end);
+    return 0;
+}
+
+int spec_add_port(struct spec *s, const char *text, char *err, size_t errlen)
+{
+    if (s->nports == SPEC_PORTS_MAX)
+        return refuse(err, errlen, "more than %d ports", SPEC_PORTS_MAX);
+    return spec_parse_port(text, &s->ports[s->nports], err, errlen) < 0 ? -1 : (s->nports++, 0);
+}
+
+int spec_add_volume(struct spec *s, const char *text, char *err, size_t errlen)
+{
+    if (s->nvolumes == SPEC_VOLUMES_MAX)
+        return refuse(err, errlen, "more than %d volumes", SPEC_VOLUMES_MAX);
+    return spec_parse_volume(text, &s->volumes[s->nvolumes], err, errlen) < 0 ? -1 : (s->nvolumes++, 0);
+}
+
+int spec_add_env(struct spec *s, const char *text, char *err, size_t errlen)
+{
+    if (s->nenv == SPEC_ENV_MAX)
+        return refuse(err, errlen, "more than %d environment variables", SPEC_ENV_MAX);
+    if (spec_parse_env(text, err, errlen) < 0)
+        return -1;
+    strcpy(s->env[s->nenv++], text);
+    return 0;
+}
+
+int spec_add_net(struct spec *s, const char *name, char *err, size_t errlen)
+{
+    if (s->nnets == SPEC_NETS_MAX)
+        return refuse(err, errlen, "more than %d networks", SPEC_NETS_MAX);
+    if (spec_check_name("network", name, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < s->nnets; i++)
+        if (strcmp(s->nets[i], name) == 0)
+            return refuse(err, errlen, "network '%s' is given twice", name);
+    strcpy(s->nets[s->nnets++], name);
+    return 0;
+}
+
+int spec_add_word(char words[][SPEC_WORD_MAX], int *n, const char *what, const char *word, char *err, size_t errlen)
+{
+    if (*n == SPEC_WORDS_MAX)
+        return refuse(err, errlen, "more than %d %s", SPEC_WORDS_MAX, what);
+    if (strlen(word) >= SPEC_WORD_MAX)
+        return refuse(err, errlen, "%s '%.32s...' is longer than %d bytes", what, word, SPEC_WORD_MAX - 1);
+    for (const char *p = word; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            return refuse(err, errlen, "%s '%s' holds a line break", what, word);
+    strcpy(words[(*n)++], word);
+    return 0;
+}
+
+int spec_set_image(struct spec *s, const char *path, char *err, size_t errlen)
+{
+    char *real = realpath(path, NULL);
+    struct stat st;
+    if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        free(real);
+        return refuse(err, errlen, "image '%s': %s", path, real ? "not a regular file" : strerror(e));
+    }
+    if (strlen(real) >= sizeof s->image || strchr(real, ',')) {
+        free(real);
+        return refuse(err, errlen, "image '%s': the path must be shorter than %d bytes and hold no ','", path, PATH_MAX);
+    }
+    strcpy(s->image, real);
+    free(real);
+    return 0;
+}
+
+void spec_format_port(const struct port_map *p, char *out, size_t len)
+{
+    snprintf(out, len, "%s:%d->%d/%s", p->host_ip, p->host_port, p->guest_port, p->udp ? "udp" : "tcp");
+}
+
+void spec_format_restart(const struct spec *s, char *out, size_t len)
+{
+    if (s->restart == RESTART_NO)
+        snprintf(out, len, "no");
+    else if (s->restart == RESTART_ALWAYS)
+        snprintf(out, len, "always");
+    else if (s->restart_max)
+        snprintf(out, len, "on-failure:%d", s->restart_max);
+    else
+        snprintf(out, len, "on-failure");
+}
+
+void spec_format_health(const struct health *h, char *out, size_t len)
+{
+    if (h->kind == HEALTH_HTTP)
+        snprintf(out, len, "http:%d%s", h->port, h->path);
+    else if (h->kind == HEALTH_TCP)
+        snprintf(out, len, "tcp:%d", h->port);
+    else
+        snprintf(out, len, "none");
+}
+
+void spec_format_size(uint64_t bytes, char *out, size_t len)
+{
+    if (bytes && bytes % (1ull << 30) == 0)
+        snprintf(out, len, "%lluG", (unsigned long long)(bytes >> 30));
+    else if (bytes && bytes % (1ull << 20) == 0)
+        snprintf(out, len, "%lluM", (unsigned long long)(bytes >> 20));
+    else
+        snprintf(out, len, "%lluK", (unsigned long long)(bytes >> 10));
+}
+
+/* --- the saved form ----------------------------------------------------------------------- */
+
+/* Values are written with '\\', '\n' and '\t' escaped, so every line is one field. */
+static void put(FILE *f, const char *key, const char *value)
+{
+    fprintf(f, "%s ", key);
+    for (const char *p = value; *p; p++) {
+        if (*p == '\\')
+            fputs("\\\\", f);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else
+            fputc(*p, f);
+    }
+    fputc('\n', f);
+}
+
+int spec_save(const struct spec *s, FILE *f)
+{
+    char buf[PATH_MAX + SPEC_WORD_MAX];
+    put(f, "name", s->name);
+    put(f, "image", s->image);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->mem_bytes);
+    put(f, "mem", buf);
+    spec_format_restart(s, buf, sizeof buf);
+    put(f, "restart", buf);
+    if (s->health.kind != HEALTH_NONE) {
+        spec_format_health(&s->health, buf, sizeof buf);
+        put(f, "health", buf);
+    }
+    for (int i = 0; i < s->nports; i++) {
+        const struct port_map *p = &s->ports[i];
+        snprintf(buf, sizeof buf, "%s:%d:%d/%s", p->host_ip, p->host_port, p->guest_port, p->udp ? "udp" : "tcp");
+        put(f, "port", buf);
+    }
+    for (int i = 0; i < s->nvolumes; i++) {
+        put(f, "volume-disk", s->volumes[i].disk);
+        put(f, "volume-mount", s->volumes[i].mount);
+        put(f, "volume-ro", s->volumes[i].readonly ? "1" : "0");
+    }
+    for (int i = 0; i < s->nenv; i++)
+        put(f, "env", s->env[i]);
+    for (int i = 0; i < s->nnets; i++)
+        put(f, "net", s->nets[i]);
+    for (int i = 0; i < s->nkernel; i++)
+        put(f, "kernel", s->kernel[i]);
+    for (int i = 0; i < s->napp; i++)
+        put(f, "app", s->app[i]);
+    fputs("end\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+/* Undoes put()'s escapes in place. */
+static int unescape(char *v)
+{
+    char *w = v;
+    for (char *r = v; *r; r++) {
+        if (*r != '\\') {
+            *w++ = *r;
+            continue;
+        }
+        r++;
+        if (*r == '\\')
+            *w++ = '\\';
+        else if (*r == 'n')
+            *w++ = '\n';
+        else if (*r == 't')
+            *w++ = '\t';
+        else
+            return -1;
+    }
+    *w = '\0';
+    return 0;
+}
+
+static int copy_field(char *dst, size_t size, const char *v)
+{
+    if (strlen(v) >= size)
+        return -1;
+    strcpy(dst, v);
+    return 0;
+}
+
+static int load_field(struct spec *s, const char *key, const char *v, char *err, size_t errlen)
+{
+    if (strcmp(key, "name") == 0)
+        return copy_field(s->name, sizeof s->name, v);
+    if (strcmp(key, "image") == 0)
+        return copy_field(s->image, sizeof s->image, v);
+    if (strcmp(key, "mem") == 0) {
+        char *end;
+        s->mem_bytes = strtoull(v, &end, 10);
+        return *end ? -1 : 0;
+    }
+    if (strcmp(key, "restart") == 0)
+        return spec_parse_restart(v, &s->restart, &s->restart_max, err, errlen);
+    if (strcmp(key, "health") == 0)
+        return spec_parse_health(v, &s->health, err, errlen);
+    if (strcmp(key, "port") == 0)
+        return spec_add_port(s, v, err, errlen);
+    if (strcmp(key, "volume-disk") == 0) {
+        if (s->nvolumes == SPEC_VOLUMES_MAX)
+            return -1;
+        memset(&s->volumes[s->nvolumes], 0, sizeof s->volumes[0]);
+        return copy_field(s->volumes[s->nvolumes++].disk, sizeof s->volumes[0].disk, v);
+    }
+    if (strcmp(key, "volume-mount") == 0)
+        return s->nvolumes ? copy_field(s->volumes[s->nvolumes - 1].mount, sizeof s->volumes[0].mount, v) : -1;
+    if (strcmp(key, "volume-ro") == 0) {
+        if (!s->nvolumes)
+            return -1;
+        s->volumes[s->nvolumes - 1].readonly = strcmp(v, "1") == 0;
+        return 0;
+    }
+    if (strcmp(key, "env") == 0)
+        return spec_add_env(s, v, err, errlen);
+    if (strcmp(key, "net") == 0)
+        return spec_add_net(s, v, err, errlen);
+    if (strcmp(key, "kernel") == 0)
+        return spec_add_word(s->kernel, &s->nkernel, "kernel options", v, err, errlen);
+    if (strcmp(key, "app") == 0)
+        return spec_add_word(s->app, &s->napp, "app arguments", v, err, errlen);
+    return -1;
+}
+
+int spec_load(struct spec *s, FILE *f, char *err, size_t errlen)
+{
+    spec_init(s);
+    char line[SAVE_LINE_MAX];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (n == 0 || line[n - 1] != '\n')
+            return refuse(err, errlen, "line %d is cut short", lineno);
+        line[n - 1] = '\0';
+        if (strcmp(line, "end") == 0)
+            return s->name[0] && s->image[0] ? 0 : refuse(err, errlen, "no name or image");
+        char *sp = strchr(line, ' ');
+        if (!sp)
+            return refuse(err, errlen, "line %d has no value", lineno);
+        *sp = '\0';
+        char sub[SPEC_ERR_MAX] = "";
+        if (unescape(sp + 1) < 0 || load_field(s, line, sp + 1, sub, sizeof sub) < 0)
+            return refuse(err, errlen, "line %d (%s): %s", lineno, line, sub[0] ? sub : "bad value");
+    }
+    return refuse(err, errlen, "the file ends before its 'end' line");
+}

@@ -1,0 +1,102 @@
+/* What one instance is: the image, its resources and its policies, as `mayfly run`'s flags and a
+ * fleet file's service both describe it. Pure data and pure parsers (no processes, no files but
+ * spec_save/spec_load's), so the host unit tests drive them directly.
+ *
+ * Every parser takes the text of one value and writes a sentence naming what is wrong into
+ * err (errlen bytes) when it refuses; it returns 0 or -1. */
+#ifndef MAYFLY_SPEC_H
+#define MAYFLY_SPEC_H
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SPEC_NAME_MAX 63                /* like a hostname label: it becomes one on the network */
+#define SPEC_PORTS_MAX 16
+#define SPEC_VOLUMES_MAX 8
+#define SPEC_ENV_MAX 32
+#define SPEC_NETS_MAX 4                 /* the guest configures up to 4 ip= interfaces; NIC 0 is the user network */
+#define SPEC_WORDS_MAX 64
+#define SPEC_WORD_MAX 256
+#define SPEC_ERR_MAX 256
+
+enum restart_policy { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS };
+enum health_kind { HEALTH_NONE, HEALTH_HTTP, HEALTH_TCP };
+
+/* -p [IP:]HOST:GUEST[/udp]: QEMU's hostfwd. host_ip is 127.0.0.1 unless given. */
+struct port_map {
+    char host_ip[16];
+    int host_port;
+    int guest_port;
+    int udp;
+};
+
+/* -v DISK[:PATH][:ro]: a raw disk image as the next virtio-blk device (vda, vdb, ...); with a
+ * PATH the guest mounts it there (mount=vdX:PATH[:ro] on its command line). */
+struct volume {
+    char disk[PATH_MAX];
+    char mount[SPEC_WORD_MAX];          /* "" when not mounted by us */
+    int readonly;
+};
+
+/* --health http:PORT/PATH or tcp:PORT; PORT is the guest's port. */
+struct health {
+    enum health_kind kind;
+    int port;
+    char path[SPEC_WORD_MAX];           /* http only; starts with '/' */
+};
+
+struct spec {
+    char name[SPEC_NAME_MAX + 1];
+    char image[PATH_MAX];               /* absolute path */
+    uint64_t mem_bytes;                 /* 0: the default */
+    enum restart_policy restart;
+    int restart_max;                    /* on-failure:N; 0 means no limit */
+    struct health health;
+    int nports, nvolumes, nenv, nnets, nkernel, napp;
+    struct port_map ports[SPEC_PORTS_MAX];
+    struct volume volumes[SPEC_VOLUMES_MAX];
+    char env[SPEC_ENV_MAX][SPEC_WORD_MAX];          /* NAME=VALUE */
+    char nets[SPEC_NETS_MAX][SPEC_NAME_MAX + 1];
+    char kernel[SPEC_WORDS_MAX][SPEC_WORD_MAX];     /* kernel options, as given */
+    char app[SPEC_WORDS_MAX][SPEC_WORD_MAX];        /* the app's arguments */
+};
+
+#define SPEC_DEFAULT_MEM (64ull << 20)
+
+void spec_init(struct spec *s);
+
+/* A name for an instance or a network: 1..63 of [a-z0-9-], starting with a letter or digit
+ * (it becomes a host name that peers resolve). */
+int spec_check_name(const char *what, const char *name, char *err, size_t errlen);
+
+/* SIZE with a unit: 512K, 8M, 1G (also KiB/MiB/GiB, k/m/g). A bare number is refused: it is
+ * ambiguous (QEMU reads MiB, other tools bytes). */
+int spec_parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen);
+int spec_parse_port(const char *text, struct port_map *out, char *err, size_t errlen);
+int spec_parse_volume(const char *text, struct volume *out, char *err, size_t errlen);
+int spec_parse_env(const char *text, char *err, size_t errlen);
+/* no | on-failure[:N] | always */
+int spec_parse_restart(const char *text, enum restart_policy *policy, int *max, char *err, size_t errlen);
+int spec_parse_health(const char *text, struct health *out, char *err, size_t errlen);
+
+/* Adders: check the value and append it, refusing past the maximum. */
+int spec_add_port(struct spec *s, const char *text, char *err, size_t errlen);
+int spec_add_volume(struct spec *s, const char *text, char *err, size_t errlen);
+int spec_add_env(struct spec *s, const char *text, char *err, size_t errlen);
+int spec_add_net(struct spec *s, const char *name, char *err, size_t errlen);
+int spec_add_word(char words[][SPEC_WORD_MAX], int *n, const char *what, const char *word, char *err, size_t errlen);
+/* The image: must exist; stored as an absolute path. */
+int spec_set_image(struct spec *s, const char *path, char *err, size_t errlen);
+
+/* Text forms, for ps, inspect and the saved spec. */
+void spec_format_port(const struct port_map *p, char *out, size_t len);
+void spec_format_restart(const struct spec *s, char *out, size_t len);
+void spec_format_health(const struct health *h, char *out, size_t len);
+void spec_format_size(uint64_t bytes, char *out, size_t len);
+
+/* The saved form: one "key value" line per field, values escaped so that any byte round-trips.
+ * spec_load refuses a file it cannot read completely (a torn write never yields half a spec). */
+int spec_save(const struct spec *s, FILE *f);
+int spec_load(struct spec *s, FILE *f, char *err, size_t errlen);
+#endif
