@@ -1,0 +1,164 @@
+/* mayfly run [flags] IMAGE [kernel options] [-- app args] */
+#include "commands.h"
+#include "instance.h"
+#include "monitor.h"
+#include "network.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define START_WAIT_MS 20000
+#define NAME_STEM_MAX 50
+
+static const char run_usage[] =
+    "usage: mayfly run [-d] [--rm] [--name NAME] [-p [IP:]HOST:GUEST[/udp]]... [-v DISK[:PATH][:ro]]...\n"
+    "                  [-e NAME=VALUE]... [-m SIZE] [--restart no|on-failure[:N]|always]\n"
+    "                  [--health http:PORT/PATH|tcp:PORT] [--net NETWORK]... IMAGE [kernel options] [-- app args]\n";
+
+/* httpd-3fa2 from build/httpd.elf: the image's stem made a valid name, and four random hex digits */
+static void generate_name(const char *image, char *out, size_t len)
+{
+    const char *base = strrchr(image, '/');
+    base = base ? base + 1 : image;
+    char stem[NAME_STEM_MAX + 1];
+    size_t n = 0;
+    for (const char *p = base; *p && *p != '.' && n < NAME_STEM_MAX; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        stem[n++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+    }
+    stem[n] = '\0';
+    if (!n || stem[0] == '-')
+        snprintf(stem, sizeof stem, "vm");
+    uint16_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != sizeof r)
+        r = (uint16_t)rand();
+    snprintf(out, len, "%s-%04x", stem, r);
+}
+
+int parse_seconds(const char *cmd, const char *text, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || v < 0 || v > 86400) {
+        fprintf(stderr, "mayfly %s: -t wants whole seconds from 0 to 86400, not '%s'\n", cmd, text);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int run_detached(const struct spec *s)
+{
+    for (int i = 0; i < s->nnets; i++) {
+        struct network net;
+        if (network_load(s->nets[i], &net) < 0) {
+            fprintf(stderr, "mayfly: no network '%s' (mayfly network create %s)\n", s->nets[i], s->nets[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (instance_create(s) < 0)
+        return EXIT_FAILED;
+    if (instance_spawn_monitor(s->name) < 0) {
+        fprintf(stderr, "mayfly: cannot start a monitor for '%s'\n", s->name);
+        return EXIT_NOT_STARTED;
+    }
+    return instance_wait_started(s->name, START_WAIT_MS) == 0 ? 0 : EXIT_NOT_STARTED;
+}
+
+enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP };
+
+static int usage_error(const char *fmt, const char *what)
+{
+    fprintf(stderr, "mayfly run: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, "\n%s", run_usage);
+    return EXIT_USAGE;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "detach", no_argument, 0, 'd' },       { "name", required_argument, 0, OPT_NAME },
+        { "publish", required_argument, 0, 'p' }, { "volume", required_argument, 0, 'v' },
+        { "env", required_argument, 0, 'e' },     { "memory", required_argument, 0, 'm' },
+        { "restart", required_argument, 0, OPT_RESTART }, { "health", required_argument, 0, OPT_HEALTH },
+        { "net", required_argument, 0, OPT_NET }, { "network", required_argument, 0, OPT_NET },
+        { "rm", no_argument, 0, OPT_RM },         { "help", no_argument, 0, OPT_HELP },
+        { 0, 0, 0, 0 },
+    };
+    static struct spec s;
+    spec_init(&s);
+    int detach = 0, remove_after = 0, c;
+    char err[SPEC_ERR_MAX];
+    opterr = 0;
+    optind = 1;
+    /* '+': options end at IMAGE; what follows is the guest's */
+    while ((c = getopt_long(argc, argv, "+:dp:v:e:m:", opts, NULL)) != -1) {
+        int rc = 0;
+        switch (c) {
+        case 'd': detach = 1; break;
+        case OPT_RM: remove_after = 1; break;
+        case OPT_NAME: rc = spec_check_name("name", optarg, err, sizeof err); if (!rc) snprintf(s.name, sizeof s.name, "%s", optarg); break;
+        case 'p': rc = spec_add_port(&s, optarg, err, sizeof err); break;
+        case 'v': rc = spec_add_volume(&s, optarg, err, sizeof err); break;
+        case 'e': rc = spec_add_env(&s, optarg, err, sizeof err); break;
+        case 'm': rc = spec_parse_size(optarg, &s.mem_bytes, err, sizeof err); break;
+        case OPT_RESTART: rc = spec_parse_restart(optarg, &s.restart, &s.restart_max, err, sizeof err); break;
+        case OPT_HEALTH: rc = spec_parse_health(optarg, &s.health, err, sizeof err); break;
+        case OPT_NET: rc = spec_add_net(&s, optarg, err, sizeof err); break;
+        case OPT_HELP: fputs(run_usage, stdout); return 0;
+        case ':': return usage_error("flag '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown flag '%s'", argv[optind - 1]);
+        }
+        if (rc < 0)
+            return usage_error("%s", err);
+    }
+    if (optind >= argc)
+        return usage_error("%s", "no IMAGE given");
+    if (spec_set_image(&s, argv[optind], err, sizeof err) < 0)
+        return usage_error("%s", err);
+    int after_dashes = 0;
+    for (int i = optind + 1; i < argc; i++) {
+        int rc;
+        if (!after_dashes && strcmp(argv[i], "--") == 0) {
+            after_dashes = 1;
+            continue;
+        }
+        if (after_dashes)
+            rc = spec_add_word(s.app, &s.napp, "app arguments", argv[i], err, sizeof err);
+        else
+            rc = spec_add_word(s.kernel, &s.nkernel, "kernel options", argv[i], err, sizeof err);
+        if (rc < 0)
+            return usage_error("%s", err);
+    }
+    for (int i = 0; s.nnets && i < s.nkernel; i++)
+        if (strncmp(s.kernel[i], "ip=", 3) == 0)
+            return usage_error("kernel option '%s': with --net, mayfly gives each NIC its ip=", s.kernel[i]);
+    if (!s.name[0])
+        generate_name(s.image, s.name, sizeof s.name);
+    if (detach) {
+        if (remove_after)
+            return usage_error("%s", "--rm is for a run in the foreground, not with -d");
+        int rc = run_detached(&s);
+        if (rc == 0)
+            printf("%s\n", s.name);
+        return rc;
+    }
+    for (int i = 0; i < s.nnets; i++) {
+        struct network net;
+        if (network_load(s.nets[i], &net) < 0) {
+            fprintf(stderr, "mayfly: no network '%s' (mayfly network create %s)\n", s.nets[i], s.nets[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (instance_create(&s) < 0)
+        return EXIT_FAILED;
+    int status = monitor_run(s.name, 1);
+    if (remove_after)
+        instance_remove(s.name);
+    return status;
+}

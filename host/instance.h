@@ -1,0 +1,33 @@
+/* Instances as the commands see them: listed from the state directory, their live state judged
+ * from the status file and the processes it names, their monitors started and stopped. */
+#ifndef MAYFLY_INSTANCE_H
+#define MAYFLY_INSTANCE_H
+#include "spec.h"
+#include "status.h"
+
+#define INSTANCES_MAX 4096
+
+/* Names of every instance, sorted; returns the count (at most max). */
+int instance_list(char (*names)[SPEC_NAME_MAX + 1], int max);
+int instance_exists(const char *name);
+int instance_load_spec(const char *name, struct spec *s, char *err, size_t errlen);
+/* Creates STATE/instances/NAME with s saved in it; -1 (message printed) if the name is taken. */
+int instance_create(const struct spec *s);
+
+/* What ps shows: the status file's state, but "lost" when it says a monitor runs and none does
+ * (the monitor died: `mayfly start` or `up --saved` recovers it). Returns st's state text. */
+const char *instance_state(const char *name, struct status *st);
+int instance_active(const char *state);         /* starting, running, restarting, stopping, lost */
+
+/* Starts a detached monitor for name (double fork, new session). Returns 0 or -1. */
+int instance_spawn_monitor(const char *name);
+/* Waits (at most timeout_ms) for the instance to be running for settle_ms or to have ended.
+ * Returns 0 when running, else -1 with the reason printed. */
+int instance_wait_started(const char *name, int timeout_ms);
+/* Stops it: power button, kill after grace_s; waits until its monitor is gone. A lost
+ * instance's leftover QEMU is ended here directly. keep_desired: leave "running" as the wish
+ * (for `down --saved`, so `up --saved` brings it back). Returns 0, or -1. */
+int instance_stop(const char *name, int grace_s, int keep_desired);
+/* Removes its state and network leases; it must not be active. */
+int instance_remove(const char *name);
+#endif

@@ -1,0 +1,208 @@
+/* QEMU's command line (qemu.h). */
+#include "qemu.h"
+#include "network.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define APPEND_MAX 4096                 /* the kernel's BOOT_CMDLINE_MAX */
+#define QEMU_BINARY "qemu-system-x86_64"
+
+static int add(struct qemu_cmd *c, const char *fmt, ...)
+{
+    if (c->argc == QEMU_ARGS_MAX)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(c->storage + c->used, sizeof c->storage - c->used, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof c->storage - c->used)
+        return -1;
+    c->argv[c->argc++] = c->storage + c->used;
+    c->argv[c->argc] = NULL;
+    c->used += (size_t)n + 1;
+    return 0;
+}
+
+void qemu_quote_word(const char *word, char *out, size_t len)
+{
+    int plain = *word != '\0';
+    for (const char *p = word; *p; p++)
+        if (*p == ' ' || *p == '\t' || *p == '"' || *p == '\\')
+            plain = 0;
+    if (plain) {
+        snprintf(out, len, "%s", word);
+        return;
+    }
+    size_t n = 0;
+    if (len < 3) {
+        *out = '\0';
+        return;
+    }
+    out[n++] = '"';
+    for (const char *p = word; *p && n + 3 < len; p++) {
+        if (*p == '"' || *p == '\\')
+            out[n++] = '\\';
+        out[n++] = *p;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+}
+
+struct line {
+    char text[APPEND_MAX];
+    size_t len;
+    int overflow;
+};
+
+static void line_add(struct line *l, const char *word)
+{
+    char q[SPEC_WORD_MAX * 2 + 3];
+    qemu_quote_word(word, q, sizeof q);
+    int n = snprintf(l->text + l->len, sizeof l->text - l->len, "%s%s", l->len ? " " : "", q);
+    if (n < 0 || (size_t)n >= sizeof l->text - l->len)
+        l->overflow = 1;
+    else
+        l->len += (size_t)n;
+}
+
+static int is_disk(const char *image, const char **format)
+{
+    size_t n = strlen(image);
+    static const struct { const char *ext, *format; } disks[] = {
+        { ".img", "raw" }, { ".raw", "raw" }, { ".qcow2", "qcow2" }, { ".iso", "iso" },
+    };
+    for (size_t i = 0; i < sizeof disks / sizeof disks[0]; i++) {
+        size_t e = strlen(disks[i].ext);
+        if (n > e && strcmp(image + n - e, disks[i].ext) == 0) {
+            *format = disks[i].format;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ip= for each private network (NIC 0, the user network, keeps DHCP) and host= for every peer
+ * on them, leasing addresses as needed. */
+static int add_network_words(const struct spec *s, struct qemu_cmd *c, struct line *l, char *err, size_t errlen)
+{
+    static struct lease peers[NETWORK_MEMBERS_MAX];
+    if (s->nnets)
+        line_add(l, "ip=dhcp");
+    for (int i = 0; i < s->nnets; i++) {
+        struct network net;
+        uint8_t a[4];
+        if (network_load(s->nets[i], &net) < 0 || network_lease(s->nets[i], s->name, a) < 0) {
+            snprintf(err, errlen, "network '%s' does not exist (mayfly network create %s)", s->nets[i], s->nets[i]);
+            return -1;
+        }
+        char word[64];
+        snprintf(word, sizeof word, "ip=%u.%u.%u.%u/24", a[0], a[1], a[2], a[3]);
+        line_add(l, word);
+        /* a MAC of the locally administered kind, unique on the network: 02:00 and the address */
+        if (add(c, "-netdev") < 0 || add(c, "socket,id=n%d,mcast=%s,localaddr=127.0.0.1", i + 1, net.mcast) < 0 ||
+            add(c, "-device") < 0 ||
+            add(c, "virtio-net-pci,netdev=n%d,mac=02:00:%02x:%02x:%02x:%02x", i + 1, a[0], a[1], a[2], a[3]) < 0)
+            return -1;
+    }
+    for (int i = 0; i < s->nnets; i++) {
+        int n = network_leases(s->nets[i], peers, NETWORK_MEMBERS_MAX);
+        for (int j = 0; j < n; j++) {
+            if (strcmp(peers[j].name, s->name) == 0)
+                continue;
+            char word[128];
+            snprintf(word, sizeof word, "host=%s=%u.%u.%u.%u", peers[j].name, peers[j].addr[0], peers[j].addr[1],
+                     peers[j].addr[2], peers[j].addr[3]);
+            line_add(l, word);
+        }
+    }
+    return 0;
+}
+
+int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *qmp_path, int health_port,
+               struct qemu_cmd *c, char *err, size_t errlen)
+{
+    c->argc = 0;
+    c->used = 0;
+    char mem[32];
+    snprintf(mem, sizeof mem, "%lluK", (unsigned long long)((s->mem_bytes ? s->mem_bytes : SPEC_DEFAULT_MEM) >> 10));
+    int bad = add(c, QEMU_BINARY);
+    for (int i = 0; i < naccel; i++)
+        bad |= add(c, "%s", accel[i]);
+    bad |= add(c, "-M") | add(c, "pc") | add(c, "-m") | add(c, "%s", mem) | add(c, "-nodefaults") |
+           add(c, "-display") | add(c, "none") | add(c, "-no-reboot") | add(c, "-serial") | add(c, "stdio") |
+           add(c, "-device") | add(c, "isa-debug-exit,iobase=0xf4,iosize=0x04") | add(c, "-qmp") |
+           add(c, "unix:%s,server=on,wait=off", qmp_path);
+
+    /* NIC 0: the user network, with the published ports and the health check's own */
+    char netdev[SPEC_PORTS_MAX * 64 + 128] = "user,id=n0";
+    size_t len = strlen(netdev);
+    for (int i = 0; i < s->nports; i++) {
+        const struct port_map *p = &s->ports[i];
+        len += (size_t)snprintf(netdev + len, sizeof netdev - len, ",hostfwd=%s:%s:%d-:%d", p->udp ? "udp" : "tcp",
+                                p->host_ip, p->host_port, p->guest_port);
+    }
+    if (health_port)
+        len += (size_t)snprintf(netdev + len, sizeof netdev - len, ",hostfwd=tcp:127.0.0.1:%d-:%d", health_port,
+                                s->health.port);
+    bad |= add(c, "-netdev") | add(c, "%s", netdev) | add(c, "-device") | add(c, "virtio-net-pci,netdev=n0");
+
+    struct line l = { .len = 0 };
+    for (int i = 0; i < s->nkernel; i++)
+        line_add(&l, s->kernel[i]);
+    for (int i = 0; i < s->nenv; i++) {
+        char word[SPEC_WORD_MAX + 8];
+        snprintf(word, sizeof word, "env=%s", s->env[i]);
+        line_add(&l, word);
+    }
+    if (!bad && add_network_words(s, c, &l, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < s->nvolumes; i++) {
+        const struct volume *v = &s->volumes[i];
+        bad |= add(c, "-drive") |
+               add(c, "file=%s,format=raw,if=none,id=d%d%s", v->disk, i, v->readonly ? ",readonly=on" : "") |
+               add(c, "-device") | add(c, "virtio-blk-pci,drive=d%d", i);
+        if (v->mount[0]) {
+            char word[SPEC_WORD_MAX + 32];
+            snprintf(word, sizeof word, "mount=vd%c:%s%s", 'a' + i, v->mount, v->readonly ? ":ro" : "");
+            line_add(&l, word);
+        }
+    }
+
+    const char *format;
+    if (is_disk(s->image, &format)) {
+        if (l.len || s->napp) {
+            snprintf(err, errlen, "a disk image carries its own command line (make image IMAGE_CMDLINE=...); "
+                                  "options, env, volumes with a mount point and networks need an ELF image");
+            return -1;
+        }
+        if (strcmp(format, "iso") == 0)
+            bad |= add(c, "-cdrom") | add(c, "%s", s->image);
+        else   /* snapshot: many instances may run one image, none writes it */
+            bad |= add(c, "-drive") | add(c, "file=%s,format=%s,snapshot=on", s->image, format);
+    } else {
+        if (s->napp)
+            line_add(&l, "--");
+        for (int i = 0; i < s->napp; i++)
+            line_add(&l, s->app[i]);
+        if (l.overflow) {
+            snprintf(err, errlen, "the kernel command line would be longer than %d bytes", APPEND_MAX - 1);
+            return -1;
+        }
+        bad |= add(c, "-kernel") | add(c, "%s", s->image) | add(c, "-append") | add(c, "%s", l.text);
+    }
+    if (bad) {
+        snprintf(err, errlen, "QEMU's command line is too long");
+        return -1;
+    }
+    return 0;
+}
+
+int qemu_exit_code(int wait_status)
+{
+    if (WIFSIGNALED(wait_status))
+        return 128 + WTERMSIG(wait_status);
+    int code = WEXITSTATUS(wait_status);
+    return code & 1 ? code >> 1 : code;
+}
