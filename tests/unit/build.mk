@@ -17,6 +17,8 @@ test_cpio_SRCS       := fs/cpio.c kernel/format.c
 test_fat_SRCS        := fs/fat.c fs/fat_bpb.c fs/fat_dir.c fs/fat_file.c fs/fat_io.c fs/fat_name.c fs/fat_table.c \
                         fs/fat_time.c fs/bcache.c
 test_spec_SRCS       := host/spec.c
+test_fleet_SRCS      := host/fleet.c host/spec.c
+test_fleet_LIBS      := -lyaml
 
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_OUT    := $(BUILD)/tests/unit
