@@ -19,6 +19,7 @@ test_fat_SRCS        := fs/fat.c fs/fat_bpb.c fs/fat_dir.c fs/fat_file.c fs/fat_
 test_spec_SRCS       := host/spec.c
 test_fleet_SRCS      := host/fleet.c host/spec.c
 test_fleet_LIBS      := -lyaml
+test_export_SRCS     := host/export.c host/spec.c kernel/cmdline.c
 
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_OUT    := $(BUILD)/tests/unit
