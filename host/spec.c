@@ -146,6 +146,8 @@ int spec_parse_volume(const char *text, struct volume *out, char *err, size_t er
         *mount++ = '\0';
         if (strlen(mount) >= sizeof out->mount || strchr(mount, ' ') || strchr(mount, ':'))
             return refuse(err, errlen, "volume '%s': mount point '%s' must be a path without spaces or ':'", text, mount);
+        if (strcmp(mount, "/") == 0)    /* the guest's in-memory root: fs/options.c refuses it */
+            return refuse(err, errlen, "volume '%s': the mount point must be below '/', as in /data", text);
         strcpy(out->mount, mount);
     }
     if (!buf[0])
@@ -153,9 +155,9 @@ int spec_parse_volume(const char *text, struct volume *out, char *err, size_t er
     char *real = realpath(buf, NULL);
     struct stat st;
     if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
-        int e = errno;
+        const char *why = real ? "not a regular file" : strerror(errno);
         free(real);
-        return refuse(err, errlen, "volume '%s': disk image '%s': %s", text, buf, real ? "not a regular file" : strerror(e));
+        return refuse(err, errlen, "volume '%s': disk image '%s': %s", text, buf, why);
     }
     if (strlen(real) >= sizeof out->disk || strchr(real, ',')) {
         free(real);
@@ -293,9 +295,9 @@ int spec_set_image(struct spec *s, const char *path, char *err, size_t errlen)
     char *real = realpath(path, NULL);
     struct stat st;
     if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
-        int e = errno;
+        const char *why = real ? "not a regular file" : strerror(errno);
         free(real);
-        return refuse(err, errlen, "image '%s': %s", path, real ? "not a regular file" : strerror(e));
+        return refuse(err, errlen, "image '%s': %s", path, why);
     }
     if (strlen(real) >= sizeof s->image || strchr(real, ',')) {
         free(real);
@@ -436,8 +438,9 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
         return copy_field(s->image, sizeof s->image, v);
     if (strcmp(key, "mem") == 0) {
         char *end;
+        errno = 0;
         s->mem_bytes = strtoull(v, &end, 10);
-        return *end ? -1 : 0;
+        return !isdigit((unsigned char)v[0]) || *end || errno ? -1 : 0;    /* strtoull takes "", " 1", "-1" */
     }
     if (strcmp(key, "restart") == 0)
         return spec_parse_restart(v, &s->restart, &s->restart_max, err, errlen);

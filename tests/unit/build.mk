@@ -1,7 +1,8 @@
 # Host unit tests (cmocka), built with the sanitizers: every tests/unit/test_NAME.c is one test,
-# linked with the Mayfly sources it tests, listed below as test_NAME_SRCS. A new test is a new
-# test_*.c here plus its line below. `make unit` builds and runs them all (`make -k unit` goes on
-# past a failure), `make unit-test_NAME` one; tests/run runs each and counts its cases.
+# linked with the Mayfly sources it tests, listed below as test_NAME_SRCS, and with the host
+# libraries it needs beyond cmocka as test_NAME_LIBS. A new test is a new test_*.c here plus its
+# lines below. `make unit` builds and runs them all (`make -k unit` goes on past a failure),
+# `make unit-test_NAME` one; tests/run runs each and counts its cases.
 test_acpi_aml_SRCS   := kernel/acpi_aml.c
 test_chacha20_SRCS   := kernel/chacha20.c kernel/csprng.c
 test_checksum_SRCS   := drivers/checksum.c
@@ -15,6 +16,10 @@ test_vfs_SRCS        := fs/vfs.c fs/path.c fs/ramfs.c
 test_cpio_SRCS       := fs/cpio.c kernel/format.c
 test_fat_SRCS        := fs/fat.c fs/fat_bpb.c fs/fat_dir.c fs/fat_file.c fs/fat_io.c fs/fat_name.c fs/fat_table.c \
                         fs/fat_time.c fs/bcache.c
+test_spec_SRCS       := host/spec.c
+test_fleet_SRCS      := host/fleet.c host/spec.c
+test_fleet_LIBS      := -lyaml
+test_export_SRCS     := host/export.c host/spec.c kernel/cmdline.c
 
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_OUT    := $(BUILD)/tests/unit
@@ -22,6 +27,9 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefi
 # A test's objects: its own file and its sources, each under build/tests/unit/obj/ by its path,
 # so a source that several tests share is compiled once (with the host's compiler and headers).
 unit_objs    = $(patsubst %.c,$(UNIT_OUT)/obj/%.o,tests/unit/$(1).c $($(1)_SRCS))
+# Per-directory additions to UNIT_CFLAGS: host/ compiles as host/build.mk has it.
+UNIT_DIR_CFLAGS :=
+$(UNIT_OUT)/obj/host/%.o: UNIT_DIR_CFLAGS := -D_GNU_SOURCE
 
 .PHONY: unit unit-list $(addprefix unit-,$(UNIT_TESTS))
 unit: $(addprefix unit-,$(UNIT_TESTS))
@@ -33,11 +41,11 @@ $(addprefix unit-,$(UNIT_TESTS)): unit-%: $(UNIT_OUT)/%
 $(foreach t,$(UNIT_TESTS),$(eval $(UNIT_OUT)/$(t): $(call unit_objs,$(t))))
 $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS)): | $(SETUP_STAMP)
 	@echo "  LD      $@"
-	@gcc $(UNIT_CFLAGS) -o $@ $^ -lcmocka
+	@gcc $(UNIT_CFLAGS) -o $@ $^ -lcmocka $($(notdir $@)_LIBS)
 
 $(UNIT_OUT)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (host)"
-	@gcc $(UNIT_CFLAGS) -MD -MP -c $< -o $@
+	@gcc $(UNIT_CFLAGS) $(UNIT_DIR_CFLAGS) -MD -MP -c $< -o $@
 
 -include $(patsubst %.o,%.d,$(sort $(foreach t,$(UNIT_TESTS),$(call unit_objs,$(t)))))
