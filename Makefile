@@ -41,7 +41,7 @@ CFLAGS     ?=
 LDLIBS     ?=
 
 # Goals that compile nothing for the guest: they neither fetch lwIP nor read its file list.
-NO_LWIP_GOALS := clean setup newlib unit unit-% $(BUILD)/tests/%
+NO_LWIP_GOALS := clean setup newlib unit unit-% $(BUILD)/tests/% $(BUILD)/mayfly $(BUILD)/host/%
 
 # Each layer lists its sources in its own build.mk (adding to CORE_SRCS, the sources of
 # libmayfly.a) and builds its third-party part: libc/ newlib, net/ lwIP.
@@ -49,6 +49,7 @@ CORE_SRCS  :=
 LAYERS     := boot kernel drivers fs libc net
 include $(addsuffix /build.mk,$(LAYERS))
 include tests/unit/build.mk
+include host/build.mk
 
 INCLUDES   = -nostdinc $(LIBC_INCLUDES) $(NET_INCLUDES) $(NEWLIB_INCLUDES) -isystem $(GCC_INCLUDE)
 GUEST_CFLAGS = $(TARGET_FLAGS) $(HARDEN_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 \
@@ -60,7 +61,7 @@ LDFLAGS_IMAGE := -nostdlib -static -T $(LINKER_SCRIPT) -z max-page-size=0x1000 -
   --gc-sections --no-warn-rwx-segments
 LINK_LIBS  = --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB_LIBS) $(LIBGCC) --end-group
 
-.PHONY: all run test image bench clean setup
+.PHONY: all run test image bench clean setup install
 .DELETE_ON_ERROR:
 
 # A directory given as APP= is built under build/app-NAME-HASH/, keyed by its real path: two
@@ -68,7 +69,7 @@ LINK_LIBS  = --start-group $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB_LIBS) $(LI
 # is built from its own sources. The image is build/NAME.elf either way; build/NAME.elf.src names
 # the directory it was built from, and a rule for another directory rebuilds it (see app_rules).
 ifeq ($(APP),)
-all: $(foreach a,$(APPS),$(BUILD)/$(a).elf)
+all: $(foreach a,$(APPS),$(BUILD)/$(a).elf) $(BUILD)/mayfly
 else
 APP_DIR    := $(patsubst %/,%,$(APP))
 APP_NAME   := $(notdir $(APP_DIR))
@@ -182,6 +183,20 @@ bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf | $(SETUP_STAMP)
 	@scripts/bench
 	@scripts/bench-httpd
 
+# The manager, its accelerator probe (with the hello image it boots), the shipped apps' images
+# and the systemd unit. DESTDIR for packaging.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(BUILD)/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
+	install -D -m 755 $(BUILD)/mayfly $(DESTDIR)$(PREFIX)/bin/mayfly
+	install -D -m 755 scripts/accel $(DESTDIR)$(PREFIX)/lib/mayfly/accel
+	install -D -m 644 -t $(DESTDIR)$(PREFIX)/lib/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
+	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/mayfly/README.md
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/mayfly|g' host/mayfly.service.in \
+	  > $(DESTDIR)$(PREFIX)/lib/systemd/system/mayfly.service
+
 clean:
 	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.elf.src $(BUILD)/app-* $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
-	  $(BUILD)/libmayfly.a $(BUILD)/lwip $(LIBLWIP) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests
+	  $(BUILD)/libmayfly.a $(BUILD)/lwip $(LIBLWIP) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests \
+	  $(BUILD)/host $(BUILD)/mayfly

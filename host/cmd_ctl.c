@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define START_WAIT_MS 20000
-
 /* Flags shared by the four: -t SECONDS (stop, restart), -f (rm). Fills names from the rest. */
 static int parse(int argc, char **argv, int allow_t, int allow_f, int *grace, int *force, const char *usage)
 {
@@ -42,19 +40,6 @@ static int known(const char *cmd, const char *name)
     return 0;
 }
 
-static int start_one(const char *name)
-{
-    struct status st;
-    const char *state = instance_state(name, &st);
-    if (instance_active(state) && strcmp(state, "lost") != 0)
-        return 0;
-    if (strcmp(state, "lost") == 0 && instance_stop(name, 0, 1) < 0)  /* end the leftover QEMU */
-        return EXIT_FAILED;
-    if (instance_spawn_monitor(name) < 0 || instance_wait_started(name, START_WAIT_MS) < 0)
-        return EXIT_NOT_STARTED;
-    return 0;
-}
-
 int cmd_stop(int argc, char **argv)
 {
     int grace = 10, force = 0, rc = 0;
@@ -77,7 +62,7 @@ int cmd_start(int argc, char **argv)
     if (n < 0)
         return EXIT_USAGE;
     for (int i = 1; i <= n; i++) {
-        int r = known("start", argv[i]) ? start_one(argv[i]) : EXIT_FAILED;
+        int r = !known("start", argv[i]) ? EXIT_FAILED : instance_start(argv[i]) < 0 ? EXIT_NOT_STARTED : 0;
         if (r)
             rc = r;
         else
@@ -93,7 +78,8 @@ int cmd_restart(int argc, char **argv)
     if (n < 0)
         return EXIT_USAGE;
     for (int i = 1; i <= n; i++) {
-        int r = !known("restart", argv[i]) || instance_stop(argv[i], grace, 1) < 0 ? EXIT_FAILED : start_one(argv[i]);
+        int r = !known("restart", argv[i]) || instance_stop(argv[i], grace, 1) < 0 ? EXIT_FAILED
+                : instance_start(argv[i]) < 0 ? EXIT_NOT_STARTED : 0;
         if (r)
             rc = r;
         else

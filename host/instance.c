@@ -19,6 +19,7 @@
 #define STARTED_SETTLE_MS 300           /* QEMU refuses a bad option or a busy port by then */
 #define STOP_EXTRA_MS 10000             /* past the grace period, for the monitor to finish */
 #define QMP_TIMEOUT_MS 2000
+#define START_WAIT_MS 20000
 
 static void sleep_ms(int ms)
 {
@@ -287,5 +288,18 @@ int instance_remove(const char *name)
         fprintf(stderr, "mayfly: cannot remove %s: %s\n", dir, strerror(errno));
         return -1;
     }
+    return 0;
+}
+
+int instance_start(const char *name)
+{
+    struct status st;
+    const char *state = instance_state(name, &st);
+    if (instance_active(state) && strcmp(state, "lost") != 0)
+        return 0;
+    if (strcmp(state, "lost") == 0 && instance_stop(name, 0, 1) < 0)  /* end the leftover QEMU */
+        return -1;
+    if (instance_spawn_monitor(name) < 0 || instance_wait_started(name, START_WAIT_MS) < 0)
+        return -1;
     return 0;
 }

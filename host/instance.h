@@ -28,6 +28,9 @@ int instance_wait_started(const char *name, int timeout_ms);
  * instance's leftover QEMU is ended here directly. keep_desired: leave "running" as the wish
  * (for `down --saved`, so `up --saved` brings it back). Returns 0, or -1. */
 int instance_stop(const char *name, int grace_s, int keep_desired);
+/* Starts a stopped instance's monitor again (a lost one's leftover QEMU is ended first), and
+ * waits for QEMU to run. Returns 0 (also when it already runs) or -1 (reason printed). */
+int instance_start(const char *name);
 /* Removes its state and network leases; it must not be active. */
 int instance_remove(const char *name);
 #endif

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The manager (build/mayfly) end to end, under a private state directory: flags and fleet files
+# that are wrong, detached services that come up healthy, logs, a QEMU killed and restarted, a
+# failing health check, stop through the power button, a killed monitor recovered, rm, a fleet
+# file up and down, the attached run, libvirt export, the systemd unit. Ports on 127.0.0.1 only;
+# every QEMU and monitor is ended by the PIDs the state names, on any exit.
+# Prints "ok NAME" or "not ok NAME: why" per check.
+set -u
+cd "$(dirname "$0")/../.."
+root=$PWD
+mayfly=$root/build/mayfly
+MAYFLY_STATE=$(mktemp -d /tmp/mayfly-test.XXXXXX)
+export MAYFLY_STATE
+work=$MAYFLY_STATE/work
+mkdir -p "$work"
+
+# Processes of this run: QEMUs name the state directory on their command lines, monitors (and any
+# mayfly) carry it in their environment.
+owned_pids() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "${p#/proc/}" = $$ ] || [ "${p#/proc/}" = "$BASHPID" ] && continue
+    grep -qaF -- "$MAYFLY_STATE" "$p/cmdline" "$p/environ" 2>/dev/null && echo "${p#/proc/}"
+  done
+}
+
+# Every process the state names (monitors first, so none restarts its QEMU), then the directory.
+cleanup() {
+  local f pid
+  for key in monitor qemu; do
+    for f in "$MAYFLY_STATE"/instances/*/status; do
+      [ -f "$f" ] || continue
+      pid=$(awk -v k=$key '$1 == k { print $2 }' "$f")
+      [ -n "$pid" ] && [ "$pid" != 0 ] && grep -qa -- "$MAYFLY_STATE" /proc/"$pid"/cmdline /proc/"$pid"/environ 2>/dev/null &&
+        kill -9 "$pid" 2>/dev/null
+    done
+  done
+  # whatever else this run started (a QEMU whose monitor a test killed)
+  for pid in $(owned_pids); do kill -9 "$pid" 2>/dev/null; done
+  rm -rf "$MAYFLY_STATE"
+}
+trap cleanup EXIT
+trap 'exit 1' TERM INT
+
+check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+field() { "$mayfly" inspect "$1" 2>/dev/null | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['$2'])" 2>/dev/null; }
+# wait_for SECONDS COMMAND...: until the command succeeds
+wait_for() {
+  local limit=$1 i
+  shift
+  for i in $(seq $((limit * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  return 1
+}
+ps_state() { "$mayfly" ps -a | awk -v n="$1" '$1 == n { print $3 }'; }
+state_is() { [ "$(ps_state "$1")" = "$2" ]; }
+http_ok() { curl -s -o /dev/null -m 5 -w '%{http_code}' "http://127.0.0.1:$1/" | grep -q '^200$'; }
+
+# --- refusals: each names what is wrong, exits 2, and creates nothing --------------------------
+refuses() {
+  local what=$1 want=$2
+  shift 2
+  local out status
+  out=$("$mayfly" "$@" 2>&1)
+  status=$?
+  check "refuses $what" "$([ $status = 2 ] && grep -qF -- "$want" <<<"$out"; echo $?)" "status $status, output: $out"
+}
+refuses "a size without a unit" "needs a unit" run -m 512 build/hello.elf
+refuses "a size with an unknown unit" "unknown unit 'X'" run -m 8X build/hello.elf
+refuses "an out-of-range port" "host port '99999'" run -p 99999:80 build/httpd.elf
+refuses "a port without a guest side" "must be [IP:]HOST:GUEST" run -p 8080 build/httpd.elf
+refuses "a bad address in a port" "'300.1.1.1' is not an IPv4 address" run -p 300.1.1.1:8080:80 build/httpd.elf
+refuses "an unknown restart policy" "restart policy 'sometimes'" run --restart sometimes build/hello.elf
+refuses "a bad restart count" "restart policy 'on-failure:x'" run --restart on-failure:x build/hello.elf
+refuses "an unknown health check" "health check 'ftp:21'" run --health ftp:21 build/hello.elf
+refuses "an unknown flag" "unknown flag '--bogus'" run --bogus build/hello.elf
+refuses "a flag without its value" "flag '-p' needs a value" run -p
+refuses "a bad name" "name 'Bad_Name'" run --name Bad_Name build/hello.elf
+refuses "a missing image" "image 'no/such.elf'" run no/such.elf
+refuses "a bad environment name" "environment '1A=x'" run -e 1A=x build/hello.elf
+refuses "a missing disk" "volume 'no-such.img'" run -v no-such.img build/hello.elf
+refuses "an unknown network" "no network 'nosuch'" run -d --net nosuch build/httpd.elf
+refuses "-t that is not seconds" "-t wants whole seconds" stop -t soon web
+refuses "--tail that is not a number" "--tail wants a number" logs --tail many web
+refuses "an unknown ps flag" "unknown flag '--bogus'" ps --bogus
+refuses "an unknown command" "unknown command 'frobnicate'" frobnicate
+refuses "a network name with a slash" "network '../x'" network create ../x
+check "refusals leave no instance behind" "$([ -z "$(ls "$MAYFLY_STATE/instances" 2>/dev/null)" ]; echo $?)" \
+  "$(ls "$MAYFLY_STATE/instances")"
+
+# fleet files: each error names the file and line
+fleet_refuses() {
+  local what=$1 want=$2 text=$3 out status
+  printf '%s\n' "$text" >"$work/bad.yaml"
+  out=$("$mayfly" up -f "$work/bad.yaml" 2>&1)
+  status=$?
+  check "fleet file: refuses $what" "$([ $status = 2 ] && grep -qF -- "$want" <<<"$out"; echo $?)" "status $status, output: $out"
+}
+fleet_refuses "broken YAML" "bad.yaml:2" $'services:\n  web: [unclosed'
+fleet_refuses "an unknown key" "bad.yaml:4" $'services:\n  web:\n    image: '"$root"$'/build/httpd.elf\n    colour: blue'
+fleet_refuses "a memory size without a unit" "bad.yaml:4" $'services:\n  web:\n    image: '"$root"$'/build/httpd.elf\n    memory: 512'
+fleet_refuses "an undeclared network" "bad.yaml:4" $'services:\n  web:\n    image: '"$root"$'/build/httpd.elf\n    networks: [nowhere]'
+fleet_refuses "a missing image" "bad.yaml:3" $'services:\n  web:\n    image: no/such.elf'
+
+# --- three detached services come up healthy ---------------------------------------------------
+p1=$(free_port) p2=$(free_port) p3=$(free_port)
+out1=$("$mayfly" run -d --name web1 -m 16M -p "$p1:80" --restart on-failure --health http:80/ build/httpd.elf 2>&1)
+out2=$("$mayfly" run -d --name web2 -m 16M -p "127.0.0.1:$p2:80" --health http:80/ build/httpd.elf 2>&1)
+out3=$("$mayfly" run -d --name echo1 -m 16M -p "$p3:7" --restart always --health tcp:7 build/echo.elf 2>&1)
+check "run -d prints the instance's name" "$([ "$out1" = web1 ] && [ "$out2" = web2 ] && [ "$out3" = echo1 ]; echo $?)" \
+  "printed: $out1 / $out2 / $out3"
+healthy=0
+wait_for 60 bash -c "[ \$('$mayfly' ps | grep -c ' healthy ') = 3 ]" && healthy=1
+check "ps shows three detached services healthy" "$([ $healthy = 1 ]; echo $?)" "$("$mayfly" ps -a)"
+check "ps shows ports, memory and restarts" \
+  "$("$mayfly" ps | grep -Eq "^web1 +httpd.elf +healthy +[0-9]+s +127.0.0.1:$p1->80/tcp +[0-9.]+MiB +0$"; echo $?)" "$("$mayfly" ps)"
+check "the services answer on their published ports" "$(http_ok "$p1" && http_ok "$p2" &&
+  python3 -c "import socket; s = socket.create_connection(('127.0.0.1', $p3), 5); s.sendall(b'ping'); assert s.recv(4) == b'ping'"; echo $?)" ""
+check "logs shows each console" "$("$mayfly" logs web1 | grep -q '^httpd: serving' && "$mayfly" logs web2 | grep -q '^httpd: serving' &&
+  "$mayfly" logs echo1 | grep -q '^echo: listening on port 7'; echo $?)" "$("$mayfly" logs echo1 | tail -3)"
+check "logs --tail 1 gives the last line" "$([ "$("$mayfly" logs --tail 1 web1 | wc -l)" = 1 ]; echo $?)" ""
+
+# --- a QEMU killed with SIGKILL is restarted (on-failure) within 2 s -----------------------------
+old=$(field web1 qemu_pid)
+kill -9 "$old"
+start=$(date +%s%N)
+restarted=0
+for _ in $(seq 100); do
+  new=$(field web1 qemu_pid)
+  if [ -n "$new" ] && [ "$new" != 0 ] && [ "$new" != "$old" ]; then restarted=1; break; fi
+  sleep 0.05
+done
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+check "a QEMU killed with SIGKILL is restarted within 2 s (took $took ms)" "$([ $restarted = 1 ] && [ $took -le 2000 ]; echo $?)" \
+  "restarted=$restarted after $took ms"
+check "the restarted service answers and counts one restart" "$(wait_for 30 http_ok "$p1" && [ "$(field web1 restarts)" = 1 ]; echo $?)" \
+  "restarts $(field web1 restarts)"
+
+# --- a failing health check restarts its instance ------------------------------------------------
+"$mayfly" run -d --name sick -m 16M --restart on-failure --health http:80/no-such-page build/httpd.elf >/dev/null 2>&1
+check "a failing health check makes the instance unhealthy and restarts it" \
+  "$(wait_for 60 bash -c "[ \$('$mayfly' inspect sick | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"restarts\"])') -ge 1 ]" &&
+     "$mayfly" logs sick | grep -q 'restarting the unhealthy instance'; echo $?)" "$("$mayfly" logs sick | grep '^\[mayfly\]' | tail -5)"
+"$mayfly" rm -f sick >/dev/null
+
+# --- stop: the power button; httpd exits 0 ---------------------------------------------------------
+out=$("$mayfly" stop -t 20 web2 2>&1)
+check "stop ends httpd through the power button with status 0" "$([ "$(field web2 exit_code)" = 0 ] &&
+  "$mayfly" logs web2 | grep -q '^httpd: stopped' && state_is web2 'exited(0)'; echo $?)" "$out; $("$mayfly" logs --tail 4 web2)"
+check "ps hides a stopped instance; ps -a shows it" "$(! "$mayfly" ps | grep -q '^web2 ' && "$mayfly" ps -a | grep -q '^web2 '; echo $?)" ""
+
+# --- a monitor killed with SIGKILL is reported, and recovered by up --saved -------------------
+mon=$(field echo1 monitor_pid) oldq=$(field echo1 qemu_pid)
+kill -9 "$mon"
+check "a killed monitor is reported as lost" "$(wait_for 5 state_is echo1 lost; echo $?)" "$("$mayfly" ps -a)"
+out=$("$mayfly" up --saved 2>&1)
+check "up --saved recovers the lost instance" "$(wait_for 60 state_is echo1 healthy && ! kill -0 "$oldq" 2>/dev/null &&
+  [ "$(field echo1 monitor_pid)" != "$mon" ]; echo $?)" "$out; $("$mayfly" ps -a)"
+check "up --saved leaves a stopped instance stopped" "$(state_is web2 'exited(0)'; echo $?)" "$("$mayfly" ps -a)"
+
+# --- rm leaves nothing behind ----------------------------------------------------------------------
+mon=$(field web1 monitor_pid) q=$(field web1 qemu_pid)
+out=$("$mayfly" rm web1 2>&1)
+check "rm refuses a running instance without -f" "$([ $? != 0 ] && grep -q "rm -f" <<<"$out"; echo $?)" "$out"
+"$mayfly" rm -f web1 web2 >/dev/null 2>&1
+check "rm -f leaves no state and no process behind" "$([ ! -e "$MAYFLY_STATE/instances/web1" ] && [ ! -e "$MAYFLY_STATE/instances/web2" ] &&
+  ! kill -0 "$mon" 2>/dev/null && ! kill -0 "$q" 2>/dev/null; echo $?)" "$(ls "$MAYFLY_STATE/instances")"
+"$mayfly" rm -f echo1 >/dev/null 2>&1
+
+# --- the attached run exits with the app's status -----------------------------------------------
+out=$("$mayfly" run --rm build/exit.elf -- exit 42 2>&1)
+status=$?
+check "run without -d shows the console and exits with the app's status" "$([ $status = 42 ] && grep -q 'atexit handler ran' <<<"$out"; echo $?)" \
+  "status $status: $out"
+out=$("$mayfly" run --rm --name hi build/hello.elf -- "two words" 2>&1)
+status=$?
+check "run --rm passes app arguments and removes the instance" "$([ $status = 0 ] && grep -q 'argv\[1\] = "two words"' <<<"$out" &&
+  ! "$mayfly" ps -a | grep -q '^hi '; echo $?)" "status $status: $out"
+
+# --- a fleet file: up, up again, down --------------------------------------------------------------
+fp=$(free_port)
+cat >"$work/mayfly.yaml" <<YAML
+networks:
+  backend:
+services:
+  front:
+    image: $root/build/httpd.elf
+    ports: ["$fp:80"]
+    memory: 16M
+    restart: on-failure
+    health: http:80/
+    networks: [backend]
+  back:
+    image: $root/build/echo.elf
+    memory: 16M
+    networks: [backend]
+    command: ["--", "--port", "7"]
+YAML
+out=$(cd "$work" && "$mayfly" up 2>&1)
+check "up starts a fleet file's services" "$([ $? = 0 ] && wait_for 60 state_is front healthy && state_is back running && http_ok "$fp"; echo $?)" \
+  "$out; $("$mayfly" ps -a)"
+check "fleet services on one network know each other's addresses" "$("$mayfly" logs front | grep -q 'address 10.89.' ; echo $?)" \
+  "$("$mayfly" logs front | head)"
+q=$(field front qemu_pid)
+out=$(cd "$work" && "$mayfly" up 2>&1)
+check "up again leaves unchanged services running" "$([ "$(field front qemu_pid)" = "$q" ] && grep -q 'front: running' <<<"$out"; echo $?)" "$out"
+out=$("$mayfly" down -f "$work/mayfly.yaml" -t 5 2>&1)
+check "down removes the fleet's services and network" "$([ $? = 0 ] && ! "$mayfly" ps -a | grep -Eq '^(front|back) ' &&
+  ! "$mayfly" network ls | grep -q '^backend '; echo $?)" "$out; $("$mayfly" ps -a)"
+
+# --- export --libvirt: a domain that libvirt's schema accepts --------------------------------------
+"$mayfly" network create lan >/dev/null
+"$mayfly" run -d --name exported -m 16M --net lan -e GREETING=hi build/httpd.elf -- --grace 1 >/dev/null 2>&1
+out=$("$mayfly" export --libvirt exported -o "$work/exported.xml" 2>&1 && virt-xml-validate "$work/exported.xml" domain 2>&1)
+check "export --libvirt writes a domain that virt-xml-validate accepts" "$([ $? = 0 ] && grep -q "<kernel>$root/build/httpd.elf</kernel>" "$work/exported.xml"; echo $?)" "$out"
+"$mayfly" rm -f exported >/dev/null 2>&1
+"$mayfly" network rm lan >/dev/null 2>&1
+
+# --- make install and the systemd unit ----------------------------------------------------------------
+prefix=$work/prefix
+out=$(make -s install PREFIX="$prefix" 2>&1)
+check "make install puts mayfly, its probe and the images under PREFIX" "$([ -x "$prefix/bin/mayfly" ] && [ -x "$prefix/lib/mayfly/accel" ] &&
+  [ -f "$prefix/lib/mayfly/httpd.elf" ] && [ -f "$prefix/lib/systemd/system/mayfly.service" ]; echo $?)" "$out"
+out=$(MAYFLY_STATE=$work/installed-state "$prefix/bin/mayfly" run --rm "$prefix/lib/mayfly/hello.elf" 2>&1)
+check "the installed mayfly runs an installed image" "$(grep -q '^Hello from Mayfly!' <<<"$out"; echo $?)" "$out"
+out=$(systemd-analyze verify "$prefix/lib/systemd/system/mayfly.service" 2>&1)
+check "systemd-analyze verify accepts the unit" "$([ $? = 0 ]; echo $?)" "$out"
+
+# --- nothing outlives the tests --------------------------------------------------------------------
+left=$(for pid in $(owned_pids); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60; done)
+check "no QEMU or monitor is left running" "$([ -z "$left" ]; echo $?)" "left: $left"
