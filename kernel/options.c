@@ -78,7 +78,8 @@ static int check_word(const struct word *w, char *err, size_t errlen)
         return -EINVAL;
     }
     if (k->max && times_given(w->key) == k->max) {
-        ksnprintf(err, errlen, "more than %d %s= options", k->max, w->key);
+        ksnprintf(err, errlen, "kernel option '%s%s%s' is one too many: more than %d %s= options", w->key,
+                  w->value ? "=" : "", w->value ? w->value : "", k->max, w->key);
         return -EINVAL;
     }
     if (k->check && k->check(w->key, w->value ? w->value : "", err, errlen) < 0)

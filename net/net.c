@@ -1,5 +1,6 @@
 /* Starting the network: lwIP (its tcpip thread keeps the timers), one interface per network
- * device, the first one configured from the kernel options and made the default route. */
+ * device, each configured from its ip= kernel option (the Nth for the Nth device) or DHCP; the
+ * first is the default route. */
 #include "net.h"
 #include "ethif.h"
 #include "netconfig.h"
@@ -11,7 +12,7 @@
 #define ADDRESS_WAIT_MS 5000            /* DHCP answers in milliseconds; past this, go on */
 
 static const struct net_options dhcp_only;
-static struct net_options configured;   /* the first interface's, from the command line */
+static struct net_options configured;   /* from the command line */
 
 void net_start(void)
 {
@@ -38,7 +39,7 @@ void net_start(void)
             kprintf("mayfly: %s: no memory for its interface\n", net_get(i)->name);
             continue;
         }
-        netconfig_apply(netif, first ? &dhcp_only : &configured, !first);
+        netconfig_apply(netif, &configured, i);
         if (!first)
             first = netif;
     }

@@ -64,20 +64,23 @@ static void status_changed(struct netif *netif)
     waitq_wake_all(&addressed);
 }
 
-void netconfig_apply(struct netif *netif, const struct net_options *o, int primary)
+void netconfig_apply(struct netif *netif, const struct net_options *o, int index)
 {
+    static const struct net_address dhcp;
+    const struct net_address *a = index < NET_IFACES_MAX ? &o->iface[index] : &dhcp;
+    int primary = index == 0;
     if (primary) {
         options = o;
         set_dns_servers();
         netif_set_default(netif);
     }
     netif_set_status_callback(netif, status_changed);
-    if (o->static_ip) {
+    if (a->static_ip) {
         ip4_addr_t ip, mask, gw;
-        ip_from(&ip, o->ip);
-        ip4_addr_set_u32(&mask, lwip_htonl(o->prefix == 32 ? 0xffffffffu : ~(0xffffffffu >> o->prefix)));
+        ip_from(&ip, a->ip);
+        ip4_addr_set_u32(&mask, lwip_htonl(a->prefix == 32 ? 0xffffffffu : ~(0xffffffffu >> a->prefix)));
         ip_from(&gw, o->gw);
-        if (!o->has_gw)
+        if (!primary || !o->has_gw)
             ip4_addr_set_zero(&gw);
         netif_set_addr(netif, &ip, &mask, &gw);
         netif_set_up(netif);

@@ -1,5 +1,6 @@
-/* Name resolution through lwIP's DNS client: struct addrinfo and EAI_* are lwIP's. A service
- * must be a port number (there is no /etc/services). */
+/* Name resolution: the names of the host=NAME=ADDR kernel options (any case) first, then lwIP's
+ * DNS client. struct addrinfo and EAI_* are lwIP's. A service must be a port number (there is
+ * no /etc/services). IPv4 only; one address per name. */
 #ifndef MAYFLY_NETDB_H
 #define MAYFLY_NETDB_H
 #include <sys/socket.h>

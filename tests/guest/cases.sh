@@ -31,6 +31,14 @@ EXPECT="kernel option 'gw' needs a static address" REJECT='Hello' guest cmdline-
 # net/ checks its own words at boot, in an app that has no network
 EXPECT="kernel option 'dns' wants an IPv4 address" REJECT='Hello' guest cmdline-bad-dns 2 build/hello.elf ip=dhcp dns=10.0.2
 EXPECT='^Hello from Mayfly!$' guest cmdline-net-options 0 build/hello.elf ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3
+# host=NAME=ADDR and one ip= per interface: a malformed word, or a 5th ip= (NET_IFACES_MAX is 4), is named
+EXPECT="kernel option 'host' wants a host name of 1-63 letters, digits, '-' and '\.' \(got 'bad_name=10\.0\.0\.1'\)" \
+  REJECT='Hello' guest cmdline-bad-host-name 2 build/hello.elf host=db=10.0.0.2 host=bad_name=10.0.0.1
+EXPECT="kernel option 'host' wants an IPv4 address after the name, .*\(got 'db=10\.89\.0'\)" REJECT='Hello' \
+  guest cmdline-bad-host-address 2 build/hello.elf host=db=10.89.0
+EXPECT="kernel option 'host' wants NAME=ADDR, .*\(got 'db'\)" REJECT='Hello' guest cmdline-host-without-address 2 build/hello.elf host=db
+EXPECT="kernel option 'ip=10\.0\.0\.5/24' is one too many: more than 4 ip= options" REJECT='Hello' \
+  guest cmdline-fifth-ip 2 build/hello.elf ip=dhcp ip=10.89.0.2/24 ip=10.90.0.5/24 ip=10.91.0.5/24 ip=10.0.0.5/24
 
 # exit status propagation
 EXPECT=$'unflushed output before exit\natexit handler ran' guest exit-0 0 build/exit.elf
@@ -309,6 +317,18 @@ EXPECT=$'^0 checks failed$\nwithout a stall' SMP=1 QEMU_EXTRA='-netdev user,id=n
 EXPECT=$'^0 checks failed$\nnet1 found' \
   QEMU_EXTRA='-netdev user,id=n0 -device virtio-net-pci,netdev=n0 -netdev user,id=n1 -device virtio-net-pci,netdev=n1' \
   guest net-two-nics 0 build/net.elf -- 2
+
+# peers by name: host= names resolve before DNS (any case, with the hints and the port); other
+# names still go to DNS and fail cleanly
+EXPECT='^0 checks failed$' NET=1 guest peers-by-name 0 build/peers.elf host=peer=10.0.2.2 host=Other.Name=192.0.2.7
+# one ip= per NIC, in device order: NIC 0 on the user network, NIC 1 on a private network (a
+# multicast group on 127.0.0.1, the port picked at random); gw= and dns= go with the first
+mcast=239.255.77.1:$((49152 + RANDOM % 16000))
+two_nics="-netdev user,id=n0 -device virtio-net-pci,netdev=n0 -netdev socket,id=n1,mcast=$mcast,localaddr=127.0.0.1 -device virtio-net-pci,netdev=n1"
+EXPECT=$'^mayfly: net1 address 10\\.89\\.0\\.2/24, gateway 0\\.0\\.0\\.0, .*\\(static\\)$\n^mayfly: net0 address 10\\.0\\.2\\.15/24, gateway 10\\.0\\.2\\.2, dns 10\\.0\\.2\\.3 \\(DHCP\\)$\n^0 checks failed$' \
+  QEMU_EXTRA=$two_nics guest ip-per-nic 0 build/peers.elf ip=dhcp ip=10.89.0.2/24 -- --up
+EXPECT=$'^mayfly: net0 address 10\\.0\\.2\\.16/24, gateway 10\\.0\\.2\\.2, dns 10\\.0\\.2\\.3 \\(static\\)$\n^mayfly: net1 address 10\\.89\\.0\\.2/24, gateway 0\\.0\\.0\\.0, .*\\(static\\)$\n^0 checks failed$' \
+  QEMU_EXTRA=$two_nics guest ip-per-nic-static 0 build/peers.elf ip=10.0.2.16/24 ip=10.89.0.2/24 gw=10.0.2.2 dns=10.0.2.3 -- --up
 
 # signals: the API (handlers, raise and kill, masks, alarm, EINTR from poll, select and sleeps)
 EXPECT='^0 checks failed$' guest signals 0 build/signals.elf

@@ -135,6 +135,10 @@ if service_start echo build/echo.elf '^echo: listening' "tcp:127.0.0.1:$tport-:7
   service_stop echo
 fi
 
+# --- peers by name: echo in guest A, a client in guest B that knows A only as host=echo-a, on a
+# private network (NIC 1: a multicast group on 127.0.0.1) beside each one's user network
+checks peer-by-name tests/services/peer_by_name.sh "$LOGS"
+
 # --- TCP initial sequence numbers (RFC 6528): 6 connections to echo, captured on the host; the
 # guest's SYN-ACKs must not follow from one another (tests/lib/isn_check.py says how it judges)
 tport=$(free_port)

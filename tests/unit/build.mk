@@ -6,7 +6,9 @@
 test_acpi_aml_SRCS   := kernel/acpi_aml.c
 test_chacha20_SRCS   := kernel/chacha20.c kernel/csprng.c
 test_checksum_SRCS   := drivers/checksum.c
-test_cmdline_SRCS    := kernel/cmdline.c kernel/options.c kernel/format.c net/options.c net/ipv4_parse.c fs/options.c
+test_cmdline_SRCS    := kernel/cmdline.c kernel/options.c kernel/format.c net/options.c net/hosts.c net/ipv4_parse.c \
+                        fs/options.c
+test_hosts_SRCS      := net/hosts.c net/options.c net/ipv4_parse.c kernel/cmdline.c kernel/options.c kernel/format.c
 test_format_SRCS     := kernel/format.c kernel/rtc.c
 test_http_SRCS       := apps/httpd/http.c
 test_page_alloc_SRCS := kernel/page_alloc.c

@@ -16,6 +16,7 @@
 const struct option_layer *const option_layers[] = { &net_option_layer, &fs_option_layer, NULL };
 
 static char storage[8192];
+#define ERR_MAX 320                     /* as kernel/main.c gives */
 
 static void splits_kernel_options_and_app_args(void **state)
 {
@@ -79,7 +80,7 @@ static int apply(const char *line, char *err)
 {
     struct cmdline cl;
     assert_int_equal(cmdline_parse(line, storage, &cl), 0);
-    return options_apply(&cl, err, 160);
+    return options_apply(&cl, err, ERR_MAX);
 }
 
 /* apply, then read the network's options the way net_start does. */
@@ -94,7 +95,7 @@ static int apply_net(const char *line, struct net_options *o, char *err)
 static void known_options_apply(void **state)
 {
     (void)state;
-    char err[160];
+    char err[ERR_MAX];
     assert_int_equal(apply("debug env=GREETING=hi env=\"B=x y\" -- z", err), 0);
     assert_true(option_given("debug"));
     assert_null(option_value("debug"));
@@ -111,28 +112,28 @@ static void known_options_apply(void **state)
 static void unknown_option_lists_every_layers_keys(void **state)
 {
     (void)state;
-    char err[200];
+    char err[ERR_MAX];
     assert_int_equal(apply("bogus=1", err), -EINVAL);
     assert_string_equal(err, "unknown kernel option 'bogus' (known: debug, env=NAME=VALUE, ip=dhcp|ADDR/PREFIX, "
-                             "gw=ADDR, dns=ADDR, mount=DEVICE:/PATH[:ro]; app arguments go after '--')");
+                             "gw=ADDR, dns=ADDR, host=NAME=ADDR, mount=DEVICE:/PATH[:ro]; app arguments go after '--')");
 }
 
 static void env_is_limited(void **state)
 {
     (void)state;
-    char line[2048] = "", err[160];
+    char line[2048] = "", err[ERR_MAX];
     for (int i = 0; i < OPTIONS_ENV_MAX; i++)
         strcat(line, " env=A=1");
     assert_int_equal(apply(line, err), 0);
     strcat(line, " env=A=1");
     assert_int_equal(apply(line, err), -EINVAL);
-    assert_non_null(strstr(err, "more than 64 env= options"));
+    assert_string_equal(err, "kernel option 'env=A=1' is one too many: more than 64 env= options");
 }
 
 static void bad_options_are_named(void **state)
 {
     (void)state;
-    char err[160];
+    char err[ERR_MAX];
     assert_int_equal(apply("debug bogus=1", err), -EINVAL);
     assert_non_null(strstr(err, "unknown kernel option 'bogus'"));
     assert_int_equal(apply("debug=yes", err), -EINVAL);
@@ -147,25 +148,55 @@ static void network_options_apply(void **state)
 {
     (void)state;
     struct net_options o;
-    char err[160];
+    char err[ERR_MAX];
     assert_int_equal(apply_net("", &o, err), 0);
-    assert_false(o.static_ip);                 /* DHCP by default */
+    for (int i = 0; i < NET_IFACES_MAX; i++)
+        assert_false(o.iface[i].static_ip);    /* DHCP by default */
     assert_int_equal(apply_net("ip=dhcp dns=1.1.1.1", &o, err), 0);
-    assert_false(o.static_ip);
+    assert_false(o.iface[0].static_ip);
     assert_int_equal(o.ndns, 1);
     assert_memory_equal(o.dns[0], ((uint8_t[]){ 1, 1, 1, 1 }), 4);
     assert_int_equal(apply_net("ip=192.168.7.20/24 gw=192.168.7.1 dns=9.9.9.9 dns=8.8.8.8", &o, err), 0);
-    assert_true(o.static_ip);
-    assert_memory_equal(o.ip, ((uint8_t[]){ 192, 168, 7, 20 }), 4);
-    assert_int_equal(o.prefix, 24);
+    assert_true(o.iface[0].static_ip);
+    assert_memory_equal(o.iface[0].ip, ((uint8_t[]){ 192, 168, 7, 20 }), 4);
+    assert_int_equal(o.iface[0].prefix, 24);
+    assert_false(o.iface[1].static_ip);
     assert_true(o.has_gw);
     assert_memory_equal(o.gw, ((uint8_t[]){ 192, 168, 7, 1 }), 4);
     assert_int_equal(o.ndns, 2);
     assert_memory_equal(o.dns[1], ((uint8_t[]){ 8, 8, 8, 8 }), 4);
     assert_int_equal(apply_net("ip=10.0.0.1/32", &o, err), 0);
-    assert_int_equal(o.prefix, 32);
+    assert_int_equal(o.iface[0].prefix, 32);
+}
+
+/* The Nth ip= is the Nth interface's; the rest use DHCP; gw= goes with the first. */
+static void ip_per_interface(void **state)
+{
+    (void)state;
+    struct net_options o;
+    char err[ERR_MAX];
+    assert_int_equal(apply_net("ip=dhcp ip=10.89.0.2/24 ip=10.90.0.5/16", &o, err), 0);
+    assert_false(o.iface[0].static_ip);
+    assert_true(o.iface[1].static_ip);
+    assert_memory_equal(o.iface[1].ip, ((uint8_t[]){ 10, 89, 0, 2 }), 4);
+    assert_int_equal(o.iface[1].prefix, 24);
+    assert_true(o.iface[2].static_ip);
+    assert_memory_equal(o.iface[2].ip, ((uint8_t[]){ 10, 90, 0, 5 }), 4);
+    assert_int_equal(o.iface[2].prefix, 16);
+    assert_false(o.iface[3].static_ip);
     assert_int_equal(apply_net("ip=10.0.0.1/8 ip=dhcp", &o, err), 0);
-    assert_false(o.static_ip);                     /* the last ip= counts */
+    assert_true(o.iface[0].static_ip);
+    assert_false(o.iface[1].static_ip);
+    assert_int_equal(apply_net("ip=10.0.2.15/24 ip=10.89.0.2/24 gw=10.0.2.2", &o, err), 0);
+    assert_true(o.has_gw);
+    /* a gateway needs the first interface static, whatever the others are */
+    assert_int_equal(apply("ip=dhcp ip=10.89.0.2/24 gw=10.89.0.1", err), -EINVAL);
+    assert_non_null(strstr(err, "kernel option 'gw' needs a static address on the first interface"));
+    assert_int_equal(apply("ip=1.1.1.1/8 ip=2.2.2.2/8 ip=3.3.3.3/8 ip=dhcp", err), 0);
+    assert_int_equal(apply("ip=1.1.1.1/8 ip=2.2.2.2/8 ip=3.3.3.3/8 ip=dhcp ip=10.0.0.5/24", err), -EINVAL);
+    assert_string_equal(err, "kernel option 'ip=10.0.0.5/24' is one too many: more than 4 ip= options");
+    assert_int_equal(apply("ip=dhcp ip=10.89.0.2/24 ip=10.89.0.300/24", err), -EINVAL);
+    assert_non_null(strstr(err, "(got '10.89.0.300/24')"));
 }
 
 static void dotted_quads(void **state)
@@ -188,7 +219,7 @@ static void dotted_quads(void **state)
 static void bad_network_options_are_named(void **state)
 {
     (void)state;
-    char err[160];
+    char err[ERR_MAX];
     static const char *bad[] = {
         "ip=10.0.2.15", "ip=10.0.2.15/", "ip=10.0.2.15/33", "ip=10.0.2.15/0", "ip=10.0.2.15/2x",
         "ip=256.0.0.1/8", "ip=1.2.3/8", "ip=1.2.3.4.5/8", "ip=1..2.3/8", "ip=", "ip", "ip=1.2.3.4/008",
@@ -204,7 +235,7 @@ static void bad_network_options_are_named(void **state)
 static void mount_options(void **state)
 {
     (void)state;
-    char err[160];
+    char err[ERR_MAX];
     struct mount_option m;
     assert_int_equal(apply("mount=vda:/data mount=vdb:/srv/www:ro mount=vdc:/x:rw", err), 0);
     int pos = 0, n = 0;
@@ -232,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(splits_kernel_options_and_app_args),
         cmocka_unit_test(network_options_apply),
+        cmocka_unit_test(ip_per_interface),
         cmocka_unit_test(bad_network_options_are_named),
         cmocka_unit_test(empty_line_has_no_words),
         cmocka_unit_test(quotes_and_backslashes),
