@@ -35,18 +35,20 @@ static void slurp(const char *path, char **buf, size_t *len)
     fclose(f);
 }
 
-/* The start of the last `lines` lines of buf. */
+/* The start of the last `lines` lines of buf (all of it when lines < 0). */
 static size_t tail_start(const char *buf, size_t len, long lines)
 {
     if (lines < 0)
         return 0;
+    if (lines == 0)
+        return len;
     size_t i = len;
     if (i && buf[i - 1] == '\n')
-        i--;
+        i--;                            /* the last line's own end */
     for (; i > 0; i--)
-        if (buf[i - 1] == '\n' && --lines < 0)
+        if (buf[i - 1] == '\n' && --lines == 0)
             return i;
-    return lines > 0 ? 0 : i;
+    return 0;
 }
 
 static void follow(const char *name, const char *path, off_t offset, ino_t inode)

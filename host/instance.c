@@ -186,9 +186,13 @@ int instance_wait_started(const char *name, int timeout_ms)
                 running_since = now_ms();
             if (now_ms() - running_since >= STARTED_SETTLE_MS)
                 return 0;
+        } else if (strcmp(st.state, "exited") == 0 && st.exit_code == 0 && !st.error[0]) {
+            return 0;                   /* a job that ran and finished well */
         } else if (strcmp(st.state, "exited") == 0 || (strcmp(st.state, "restarting") == 0 && st.error[0])) {
-            fprintf(stderr, "mayfly: '%s' did not start: %s\n", name,
-                    st.error[0] ? st.error : "it exited at once (mayfly logs for its console)");
+            if (st.error[0])
+                fprintf(stderr, "mayfly: '%s' did not start: %s\n", name, st.error);
+            else
+                fprintf(stderr, "mayfly: '%s' exited at once with status %d (mayfly logs %s)\n", name, st.exit_code, name);
             return -1;
         } else {
             running_since = 0;
