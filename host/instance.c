@@ -190,7 +190,7 @@ int instance_wait_started(const char *name, int timeout_ms)
             return 0;                   /* a job that ran and finished well */
         } else if (strcmp(st.state, "exited") == 0 || (strcmp(st.state, "restarting") == 0 && st.error[0])) {
             if (st.error[0])
-                fprintf(stderr, "mayfly: '%s' did not start: %s\n", name, st.error);
+                fprintf(stderr, "mayfly: '%s' did not start: %s (mayfly rm %s to drop it)\n", name, st.error, name);
             else
                 fprintf(stderr, "mayfly: '%s' exited at once with status %d (mayfly logs %s)\n", name, st.exit_code, name);
             return -1;

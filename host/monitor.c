@@ -35,6 +35,7 @@
 #define HEALTH_START_PERIOD_MS 10000    /* failures before the first success count only after this */
 #define UNHEALTHY_GRACE_MS 2000         /* an unhealthy instance's power button, then the kill */
 #define QMP_TIMEOUT_MS 2000
+#define STARTUP_MS 1000                 /* QEMU refuses its command line within this */
 #define QEMU_START_FAILED 125           /* as container tools report a runtime that could not start */
 #define ERROR_PREFIX "qemu-system-x86_64: "
 
@@ -51,7 +52,8 @@ struct monitor {
     pid_t qemu;
     long long started_ms, kill_at_ms, restart_at_ms, next_health_ms;
     int backoff_ms, health_failures, health_seen_ok;
-    int forced_restart;                 /* an unhealthy instance is restarted whatever the policy */
+    int forced_restart;
+    int ever_ran;                       /* some QEMU of this monitor ran past STARTUP_MS */                 /* an unhealthy instance is restarted whatever the policy */
     char line[512];                     /* the console's current line, to spot QEMU's errors */
     size_t line_len;
     char qemu_error[STATUS_TEXT_MAX];
@@ -283,9 +285,13 @@ static void check_health(struct monitor *m)
     }
 }
 
-static int wants_restart(const struct monitor *m, int code)
+static int wants_restart(const struct monitor *m, int code, long long ran_ms)
 {
     if (strcmp(m->st.desired, "running") != 0)
+        return 0;
+    /* QEMU refusing its first start (a busy port, a missing disk) is a mistake to report, not a
+     * crash to retry */
+    if (code == QEMU_START_FAILED && !m->ever_ran && ran_ms < STARTUP_MS)
         return 0;
     if (m->forced_restart || m->spec.restart == RESTART_ALWAYS)
         return 1;
@@ -313,7 +319,9 @@ static int qemu_exited(struct monitor *m, int wstatus)
         note(m, "QEMU was killed by signal %d", WTERMSIG(wstatus));
     else
         note(m, "exited with status %d%s%s", code, m->st.error[0] ? ": " : "", m->st.error);
-    if (!wants_restart(m, code)) {
+    if (ran >= STARTUP_MS)
+        m->ever_ran = 1;
+    if (!wants_restart(m, code, ran)) {
         strcpy(m->st.state, "exited");
         strcpy(m->st.health, m->spec.health.kind == HEALTH_NONE ? "none" : "starting");
         save(m);

@@ -32,6 +32,8 @@ int spec_check_name(const char *what, const char *name, char *err, size_t errlen
     size_t n = strlen(name);
     if (n == 0 || n > SPEC_NAME_MAX)
         return refuse(err, errlen, "%s '%s' must be 1 to %d characters", what, name, SPEC_NAME_MAX);
+    if (name[n - 1] == '-')
+        return refuse(err, errlen, "%s '%s' may not end with '-' (it becomes a host name)", what, name);
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
         int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);

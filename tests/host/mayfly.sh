@@ -90,6 +90,19 @@ refuses "a network name with a slash" "network '../x'" network create ../x
 check "refusals leave no instance behind" "$([ -z "$(ls "$MAYFLY_STATE/instances" 2>/dev/null)" ]; echo $?)" \
   "$(ls "$MAYFLY_STATE/instances" 2>/dev/null)"
 
+# a port already taken: QEMU's own reason, status 125, and no retrying a start that cannot work
+busy=$(free_port)
+python3 -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $busy)); s.listen(); time.sleep(30)" &
+holder=$!
+sleep 0.3
+out=$("$mayfly" run -d --name busy --restart always -p "$busy:80" build/httpd.elf 2>&1)
+status=$?
+sleep 1
+check "a busy port: run -d gives QEMU's reason and exits 125, without retrying" "$([ $status = 125 ] &&
+  grep -q 'Could not set up host forwarding' <<<"$out" && state_is busy 'exited(125)'; echo $?)" "status $status: $out; $("$mayfly" ps -a)"
+kill "$holder" 2>/dev/null
+"$mayfly" rm -f busy >/dev/null 2>&1
+
 # fleet files: each error names the file and line
 fleet_refuses() {
   local what=$1 want=$2 text=$3 out status
