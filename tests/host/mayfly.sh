@@ -229,6 +229,23 @@ out=$("$mayfly" down -f "$work/mayfly.yaml" -t 5 2>&1)
 check "down removes the fleet's services and network" "$([ $? = 0 ] && ! "$mayfly" ps -a | grep -Eq '^(front|back|client) ' &&
   ! "$mayfly" network ls | grep -q '^backend '; echo $?)" "$out; $("$mayfly" ps -a)"
 
+# --- two networks: one NIC each, an address from each subnet, stable across a restart ---------------
+"$mayfly" network create red >/dev/null && "$mayfly" network create blue >/dev/null
+"$mayfly" run -d --name twonets -m 16M --net red --net blue build/peers.elf -- --up >/dev/null 2>&1
+addrs() { "$mayfly" inspect twonets | python3 -c 'import json, sys; print(" ".join(n["address"] for n in json.load(sys.stdin)[0]["networks"]))'; }
+first=$(addrs)
+wait_for 30 state_is twonets 'exited(0)'
+log=$("$mayfly" logs twonets)
+set -- $first
+check "an instance on two networks gets a NIC and an address on each" "$([ $# = 2 ] && [ "${1%.*}" != "${2%.*}" ] &&
+  grep -q "net1 address $1/24" <<<"$log" && grep -q "net2 address $2/24" <<<"$log"; echo $?)" "addresses: $first; $log"
+"$mayfly" start twonets >/dev/null 2>&1
+wait_for 30 state_is twonets 'exited(0)'
+check "its addresses stay the same across a restart" "$([ "$(addrs)" = "$first" ]; echo $?)" "$first, then $(addrs)"
+"$mayfly" rm -f twonets >/dev/null 2>&1
+out=$("$mayfly" network rm red blue 2>&1)
+check "network rm removes networks whose members are gone" "$([ $? = 0 ] && ! "$mayfly" network ls | grep -Eq '^(red|blue) '; echo $?)" "$out"
+
 # --- export --libvirt: a domain that libvirt's schema accepts --------------------------------------
 "$mayfly" network create lan >/dev/null
 "$mayfly" run -d --name exported -m 16M --net lan -e GREETING=hi build/httpd.elf -- --grace 1 >/dev/null 2>&1
