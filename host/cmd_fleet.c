@@ -50,11 +50,12 @@ static int parse(int argc, char **argv, const char **file, int *saved, int *grac
     return 0;
 }
 
-static struct fleet *load(const char *file)
+/* down needs only names: it must work after an image or a disk is gone */
+static struct fleet *load(const char *file, int names_only)
 {
     struct fleet *f = calloc(1, sizeof *f);
     char err[SPEC_ERR_MAX * 2];
-    if (f && fleet_load(file, f, err, sizeof err) < 0) {
+    if (f && (names_only ? fleet_load_names : fleet_load)(file, f, err, sizeof err) < 0) {
         fprintf(stderr, "mayfly: %s\n", err);
         free(f);
         return NULL;
@@ -91,7 +92,7 @@ static int up_service(const struct spec *s)
         }
         printf("%s: changed, replacing it\n", s->name);
         instance_stop(s->name, DOWN_GRACE_DEFAULT, 0);
-        if (instance_remove(s->name) < 0)
+        if (instance_remove(s->name, 1) < 0)
             return EXIT_FAILED;
     }
     int rc = run_detached(s);
@@ -124,7 +125,7 @@ int cmd_up(int argc, char **argv)
         return EXIT_USAGE;
     if (saved)
         return up_saved();
-    struct fleet *f = load(file);
+    struct fleet *f = load(file, 0);
     if (!f)
         return EXIT_USAGE;
     int rc = 0;
@@ -138,8 +139,13 @@ int cmd_up(int argc, char **argv)
             if (network_lease(f->services[i].nets[j], f->services[i].name, addr) < 0)
                 rc = EXIT_FAILED;
         }
-    for (int i = 0; i < f->nservices && rc == 0; i++)
+    int i = 0;
+    for (; i < f->nservices && rc == 0; i++)
         rc = up_service(&f->services[i]);
+    /* after a failure, the services not started give their addresses back */
+    for (; i < f->nservices; i++)
+        if (!instance_exists(f->services[i].name))
+            network_release_all(f->services[i].name);
     free(f);
     return rc;
 }
@@ -151,22 +157,31 @@ int cmd_down(int argc, char **argv)
     if (parse(argc, argv, &file, &saved, &grace, down_usage) < 0)
         return EXIT_USAGE;
     if (saved) {
+        /* every power button first, then the waits: a host's shutdown takes one grace period */
+        static struct proc_id monitors[INSTANCES_MAX];
         int n = instance_list(names, INSTANCES_MAX);
         for (int i = 0; i < n; i++) {
             struct status st;
-            if (instance_active(instance_state(names[i], &st)) && instance_stop(names[i], grace, 1) < 0)
+            monitors[i].pid = 0;
+            if (instance_active(instance_state(names[i], &st)) &&
+                instance_stop_request(names[i], grace, 1, &monitors[i]) < 0)
                 rc = EXIT_FAILED;
         }
+        for (int i = 0; i < n; i++)
+            if (instance_stop_wait(names[i], grace, 1, &monitors[i]) < 0)
+                rc = EXIT_FAILED;
         return rc;
     }
-    struct fleet *f = load(file);
+    struct fleet *f = load(file, 1);
     if (!f)
         return EXIT_USAGE;
     for (int i = 0; i < f->nservices; i++) {
         const char *name = f->services[i].name;
-        if (!instance_exists(name))
+        if (!instance_exists(name)) {
+            network_release_all(name);  /* leased by an up that failed before starting it */
             continue;
-        if (instance_stop(name, grace, 0) < 0 || instance_remove(name) < 0)
+        }
+        if (instance_stop(name, grace, 0) < 0 || instance_remove(name, 0) < 0)
             rc = EXIT_FAILED;
         else
             printf("%s: removed\n", name);

@@ -51,25 +51,42 @@ static size_t tail_start(const char *buf, size_t len, long lines)
     return 0;
 }
 
-static void follow(const char *name, const char *path, off_t offset, ino_t inode)
+/* Copies path from offset to its end; returns the new offset. */
+static off_t copy_from(FILE *f, off_t offset)
 {
     char buf[65536];
+    size_t n;
+    if (fseeko(f, offset, SEEK_SET) != 0)
+        return offset;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        fwrite(buf, 1, n, stdout);
+        offset += (off_t)n;
+    }
+    fflush(stdout);
+    return offset;
+}
+
+static void follow(const char *name, const char *path, off_t offset, ino_t inode)
+{
     for (;;) {
         struct stat st;
         FILE *f = fopen(path, "r");
         if (f && fstat(fileno(f), &st) == 0) {
-            if (st.st_ino != inode) {   /* rotated: the new file from its start */
+            if (st.st_ino != inode) {
+                /* rotated: the rest of the old file (now .1), then the new one from its start */
+                char old[PATH_MAX + 8];
+                struct stat ost;
+                snprintf(old, sizeof old, "%s.1", path);
+                FILE *o = fopen(old, "r");
+                if (o && fstat(fileno(o), &ost) == 0 && ost.st_ino == inode)
+                    copy_from(o, offset);
+                if (o)
+                    fclose(o);
                 inode = st.st_ino;
                 offset = 0;
             }
-            if (st.st_size > offset && fseeko(f, offset, SEEK_SET) == 0) {
-                size_t n;
-                while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-                    fwrite(buf, 1, n, stdout);
-                    offset += (off_t)n;
-                }
-                fflush(stdout);
-            }
+            if (st.st_size > offset)
+                offset = copy_from(f, offset);
         }
         if (f)
             fclose(f);

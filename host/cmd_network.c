@@ -1,10 +1,22 @@
 /* mayfly network create NAME | ls | rm NAME... */
 #include "commands.h"
+#include "instance.h"
 #include "network.h"
 #include <stdio.h>
 #include <string.h>
 
 static const char network_usage[] = "usage: mayfly network create NAME | network ls | network rm NAME...\n";
+
+/* Leases whose instance is gone (an `up` that failed half way, state removed by hand) do not
+ * keep a network alive. */
+static void release_gone(const char *network)
+{
+    static struct lease leases[NETWORK_MEMBERS_MAX];
+    int n = network_leases(network, leases, NETWORK_MEMBERS_MAX);
+    for (int i = 0; i < n; i++)
+        if (!instance_exists(leases[i].name))
+            network_release_all(leases[i].name);
+}
 
 int cmd_network(int argc, char **argv)
 {
@@ -45,7 +57,7 @@ int cmd_network(int argc, char **argv)
             if (spec_check_name("network", argv[i], err, sizeof err) < 0) {
                 fprintf(stderr, "mayfly network rm: %s\n", err);
                 rc = EXIT_USAGE;
-            } else if (network_remove(argv[i]) < 0)
+            } else if (release_gone(argv[i]), network_remove(argv[i]) < 0)
                 rc = EXIT_FAILED;
             else
                 printf("%s\n", argv[i]);

@@ -4,6 +4,7 @@
 #include "monitor.h"
 #include "network.h"
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,15 +52,22 @@ int parse_seconds(const char *cmd, const char *text, int *out)
     return 0;
 }
 
-int run_detached(const struct spec *s)
+static int networks_exist(const struct spec *s)
 {
     for (int i = 0; i < s->nnets; i++) {
         struct network net;
         if (network_load(s->nets[i], &net) < 0) {
             fprintf(stderr, "mayfly: no network '%s' (mayfly network create %s)\n", s->nets[i], s->nets[i]);
-            return EXIT_USAGE;
+            return 0;
         }
     }
+    return 1;
+}
+
+int run_detached(const struct spec *s)
+{
+    if (!networks_exist(s))
+        return EXIT_USAGE;
     if (instance_create(s) < 0)
         return EXIT_FAILED;
     if (instance_spawn_monitor(s->name) < 0) {
@@ -148,17 +156,19 @@ int cmd_run(int argc, char **argv)
             printf("%s\n", s.name);
         return rc;
     }
-    for (int i = 0; i < s.nnets; i++) {
-        struct network net;
-        if (network_load(s.nets[i], &net) < 0) {
-            fprintf(stderr, "mayfly: no network '%s' (mayfly network create %s)\n", s.nets[i], s.nets[i]);
-            return EXIT_USAGE;
-        }
-    }
+    if (!networks_exist(&s))
+        return EXIT_USAGE;
+    /* Ctrl-C from here on is the monitor's to handle (the power button), even before it runs */
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stops, NULL);
     if (instance_create(&s) < 0)
         return EXIT_FAILED;
-    int status = monitor_run(s.name, 1);
+    int status = monitor_run(s.name, 1, -1);
     if (remove_after)
-        instance_remove(s.name);
+        instance_remove(s.name, 0);
     return status;
 }

@@ -10,8 +10,6 @@
 #define KIB 1024u
 #define DESCRIPTION_MAX 1024
 
-enum image_kind { IMAGE_ELF, IMAGE_RAW, IMAGE_QCOW2, IMAGE_ISO };
-
 static int refuse(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
@@ -19,20 +17,6 @@ static int refuse(char *err, size_t errlen, const char *fmt, ...)
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-static enum image_kind image_kind(const char *path)
-{
-    static const struct { const char *suffix; enum image_kind kind; } kinds[] = {
-        { ".img", IMAGE_RAW }, { ".qcow2", IMAGE_QCOW2 }, { ".iso", IMAGE_ISO },
-    };
-    size_t n = strlen(path);
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        size_t k = strlen(kinds[i].suffix);
-        if (n > k && strcasecmp(path + n - k, kinds[i].suffix) == 0)
-            return kinds[i].kind;
-    }
-    return IMAGE_ELF;
 }
 
 /* 1 when s is UTF-8 that XML 1.0 can carry: no control characters but tab, LF and CR, no
@@ -254,7 +238,7 @@ int export_libvirt(const struct spec *s, const char *accel, FILE *out, char *err
     const char *type = strcmp(accel, "kvm") == 0 ? "kvm" : strcmp(accel, "tcg") == 0 ? "qemu" : NULL;
     if (!type)
         return refuse(err, errlen, "accelerator '%s' must be kvm or tcg", accel);
-    enum image_kind kind = image_kind(s->image);
+    enum image_kind kind = spec_image_kind(s->image);
     if (check_spec(s, kind, err, errlen) < 0 || build_cmdline(s, c, err, errlen) < 0)
         return -1;
     char description[DESCRIPTION_MAX];

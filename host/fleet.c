@@ -32,6 +32,7 @@ struct reader {
     size_t errlen;
     size_t service_line[FLEET_SERVICES_MAX];
     size_t net_line[FLEET_SERVICES_MAX][SPEC_NETS_MAX];
+    int names_only;                     /* fleet_load_names: no file is looked for */
     int nwords;                         /* a command's words, before they are sorted into a spec */
     char words[COMMAND_WORDS_MAX][SPEC_WORD_MAX];
 };
@@ -195,6 +196,10 @@ static int set_image(struct reader *r, struct spec *s, const char *who)
         return fail(r, "%simage names no file", who);
     if (resolve(r, who, scalar(r), path, sizeof path) < 0)
         return -1;
+    if (r->names_only) {
+        snprintf(s->image, sizeof s->image, "%s", path);
+        return 0;
+    }
     if (spec_set_image(s, path, sub, sizeof sub) < 0)
         return fail(r, "%s%s", who, sub);
     return 0;
@@ -209,6 +214,8 @@ static int add_volumes(struct reader *r, struct spec *s, const char *who)
     while ((rc = next_item(r, who, "volumes")) > 0) {
         if (resolve(r, who, scalar(r), text, sizeof text) < 0)
             return -1;
+        if (r->names_only)
+            continue;
         if (spec_add_volume(s, text, sub, sizeof sub) < 0)
             return fail(r, "%s%s", who, sub);
     }
@@ -582,7 +589,7 @@ static int set_dir(struct reader *r)
     return 0;
 }
 
-int fleet_load(const char *path, struct fleet *out, char *err, size_t errlen)
+static int load(const char *path, struct fleet *out, int names_only, char *err, size_t errlen)
 {
     out->nservices = out->nnetworks = 0;
     struct reader *r = calloc(1, sizeof *r);
@@ -591,6 +598,7 @@ int fleet_load(const char *path, struct fleet *out, char *err, size_t errlen)
         return -1;
     }
     r->path = path;
+    r->names_only = names_only;
     r->err = err;
     r->errlen = errlen;
     int rc = -1;
@@ -608,4 +616,14 @@ int fleet_load(const char *path, struct fleet *out, char *err, size_t errlen)
     free(r->text);
     free(r);
     return rc;
+}
+
+int fleet_load(const char *path, struct fleet *out, char *err, size_t errlen)
+{
+    return load(path, out, 0, err, errlen);
+}
+
+int fleet_load_names(const char *path, struct fleet *out, char *err, size_t errlen)
+{
+    return load(path, out, 1, err, errlen);
 }

@@ -38,4 +38,7 @@ struct fleet {
  * Returns 0, or -1 with err = "FILE:LINE: what is wrong" (lines from 1; "FILE: ..." when the file
  * cannot be read). On -1, *out holds no meaning. */
 int fleet_load(const char *path, struct fleet *out, char *err, size_t errlen);
+/* The same, but images and volumes are taken as written, not looked for: for `down`, which must
+ * work after a file named there is gone. The specs are not fit to run. */
+int fleet_load_names(const char *path, struct fleet *out, char *err, size_t errlen);
 #endif

@@ -1,5 +1,6 @@
 /* Health checks (health.h). */
 #include "health.h"
+#include "clock.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,13 +13,6 @@
 #include <unistd.h>
 
 #define STATUS_LINE_MAX 128
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
-}
 
 static int wait_for(int fd, short events, long long deadline)
 {

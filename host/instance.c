@@ -1,5 +1,6 @@
 /* Instances from the commands' side (instance.h). */
 #include "instance.h"
+#include "clock.h"
 #include "network.h"
 #include "paths.h"
 #include "qmp.h"
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,19 +22,8 @@
 #define STOP_EXTRA_MS 10000             /* past the grace period, for the monitor to finish */
 #define QMP_TIMEOUT_MS 2000
 #define START_WAIT_MS 20000
-
-static void sleep_ms(int ms)
-{
-    struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&t, NULL);
-}
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
-}
+#define LOCK_TRIES 10
+#define LOCK_TRY_MS 20
 
 static int by_name(const void *a, const void *b)
 {
@@ -69,7 +60,7 @@ int instance_load_spec(const char *name, struct spec *s, char *err, size_t errle
 {
     char path[PATH_MAX];
     if (instance_path(path, sizeof path, name, "spec") < 0) {
-        snprintf(err, errlen, "path too long");
+        snprintf(err, errlen, "no instance '%s'", name);
         return -1;
     }
     FILE *f = fopen(path, "r");
@@ -113,7 +104,7 @@ int instance_create(const struct spec *s)
         rc = status_save(s->name, &st);
     if (rc < 0) {
         fprintf(stderr, "mayfly: cannot write %s: %s\n", path, strerror(errno));
-        instance_remove(s->name);
+        instance_remove(s->name, 0);
     }
     return rc;
 }
@@ -127,13 +118,49 @@ int instance_active(const char *state)
     return 0;
 }
 
+static int open_lock(const char *name)
+{
+    char path[PATH_MAX];
+    if (instance_path(path, sizeof path, name, "monitor.lock") < 0)
+        return -1;
+    return open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+}
+
+int instance_lock_monitor(const char *name)
+{
+    int fd = open_lock(name);
+    if (fd < 0)
+        return -1;
+    /* a reader's shared lock (instance_has_monitor) lasts microseconds: try a few times */
+    for (int i = 0; i < LOCK_TRIES; i++) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
+        if (errno != EWOULDBLOCK)
+            break;
+        sleep_ms(LOCK_TRY_MS);
+    }
+    close(fd);
+    errno = EWOULDBLOCK;
+    return -1;
+}
+
+int instance_has_monitor(const char *name)
+{
+    int fd = open_lock(name);
+    if (fd < 0)
+        return 0;
+    int held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return held;
+}
+
 const char *instance_state(const char *name, struct status *st)
 {
     if (status_load(name, st) < 0) {
         strcpy(st->state, "exited");
         return st->state;
     }
-    if (instance_active(st->state) && strcmp(st->state, "lost") != 0 && !proc_alive(&st->monitor))
+    if (instance_active(st->state) && strcmp(st->state, "lost") != 0 && !instance_has_monitor(name))
         strcpy(st->state, "lost");
     return st->state;
 }
@@ -143,6 +170,11 @@ int instance_spawn_monitor(const char *name)
     char exe[PATH_MAX], log[PATH_MAX];
     if (self_exe(exe, sizeof exe) < 0 || instance_path(log, sizeof log, name, "monitor.log") < 0)
         return -1;
+    /* the monitor's lock, taken here and handed down: from this moment the instance has a
+     * monitor, and a second start finds it taken */
+    int lock = instance_lock_monitor(name);
+    if (lock < 0)
+        return errno == EWOULDBLOCK ? 1 : -1;
     /* a fresh status, so that waiting for the start does not read the last run's end */
     struct status st;
     status_load(name, &st);
@@ -153,8 +185,10 @@ int instance_spawn_monitor(const char *name)
     status_save(name, &st);
     fflush(NULL);
     pid_t child = fork();
-    if (child < 0)
+    if (child < 0) {
+        close(lock);
         return -1;
+    }
     if (child == 0) {
         /* the monitor is nobody's child here: a session of its own, no terminal */
         setsid();
@@ -165,11 +199,13 @@ int instance_spawn_monitor(const char *name)
         dup2(null, 0);
         dup2(out >= 0 ? out : null, 1);
         dup2(out >= 0 ? out : null, 2);
-        for (int fd = 3; fd < 1024; fd++)
+        dup2(lock, MONITOR_LOCK_FD);    /* without close-on-exec: the monitor keeps it */
+        for (int fd = MONITOR_LOCK_FD + 1; fd < 1024; fd++)
             close(fd);
         execl(exe, "mayfly", "monitor", name, (char *)NULL);
         _exit(127);
     }
+    close(lock);
     int ws;
     waitpid(child, &ws, 0);
     return 0;
@@ -235,10 +271,11 @@ static void stop_lost(const char *name, struct status *st, int grace_s, int keep
     status_save(name, st);
 }
 
-int instance_stop(const char *name, int grace_s, int keep_desired)
+int instance_stop_request(const char *name, int grace_s, int keep_desired, struct proc_id *monitor)
 {
     struct status st;
     const char *state = instance_state(name, &st);
+    monitor->pid = 0;
     if (strcmp(state, "lost") == 0) {
         stop_lost(name, &st, grace_s, keep_desired);
         return 0;
@@ -253,25 +290,34 @@ int instance_stop(const char *name, int grace_s, int keep_desired)
     char path[PATH_MAX], text[32];
     if (instance_path(path, sizeof path, name, "stop") < 0)
         return -1;
-    int len = snprintf(text, sizeof text, "%d\n", grace_s);
-    write_file_atomic(path, text, (size_t)len);
-    kill(st.monitor.pid, SIGTERM);
-    if (wait_gone(&st.monitor, now_ms() + grace_s * 1000LL + STOP_EXTRA_MS) < 0) {
-        fprintf(stderr, "mayfly: '%s': its monitor did not finish; killing it and its QEMU\n", name);
-        kill(st.monitor.pid, SIGKILL);
-        status_load(name, &st);
-        stop_lost(name, &st, 0, keep_desired);
+    int len = snprintf(text, sizeof text, "%d%s\n", grace_s, keep_desired ? " keep" : "");
+    if (write_file_atomic(path, text, (size_t)len) < 0 || kill(st.monitor.pid, SIGTERM) < 0)
         return -1;
-    }
-    if (keep_desired) {
-        status_load(name, &st);
-        strcpy(st.desired, "running");
-        status_save(name, &st);
-    }
+    *monitor = st.monitor;
     return 0;
 }
 
-int instance_remove(const char *name)
+int instance_stop_wait(const char *name, int grace_s, int keep_desired, const struct proc_id *monitor)
+{
+    if (!monitor->pid || wait_gone(monitor, now_ms() + grace_s * 1000LL + STOP_EXTRA_MS) == 0)
+        return 0;
+    fprintf(stderr, "mayfly: '%s': its monitor did not finish; killing it and its QEMU\n", name);
+    kill(monitor->pid, SIGKILL);
+    struct status st;
+    status_load(name, &st);
+    stop_lost(name, &st, 0, keep_desired);
+    return -1;
+}
+
+int instance_stop(const char *name, int grace_s, int keep_desired)
+{
+    struct proc_id monitor;
+    if (instance_stop_request(name, grace_s, keep_desired, &monitor) < 0)
+        return -1;
+    return instance_stop_wait(name, grace_s, keep_desired, &monitor);
+}
+
+int instance_remove(const char *name, int keep_leases)
 {
     char dir[PATH_MAX];
     if (instance_path(dir, sizeof dir, name, NULL) < 0)
@@ -287,7 +333,8 @@ int instance_remove(const char *name)
             }
         closedir(d);
     }
-    network_release_all(name);
+    if (!keep_leases)
+        network_release_all(name);
     if (rmdir(dir) < 0 && errno != ENOENT) {
         fprintf(stderr, "mayfly: cannot remove %s: %s\n", dir, strerror(errno));
         return -1;
@@ -303,7 +350,27 @@ int instance_start(const char *name)
         return 0;
     if (strcmp(state, "lost") == 0 && instance_stop(name, 0, 1) < 0)  /* end the leftover QEMU */
         return -1;
-    if (instance_spawn_monitor(name) < 0 || instance_wait_started(name, START_WAIT_MS) < 0)
+    int rc = instance_spawn_monitor(name);
+    if (rc == 1)
+        return 0;                       /* another start got there first */
+    if (rc < 0 || instance_wait_started(name, START_WAIT_MS) < 0)
         return -1;
     return 0;
+}
+
+/* QEMU's resident memory, from /proc; 0 when it is not running. */
+long long instance_rss_bytes(const struct status *st)
+{
+    if (!proc_alive(&st->qemu))
+        return 0;
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/status", st->qemu.pid);
+    FILE *f = fopen(path, "r");
+    long long kib = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %lld kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kib * 1024;
 }

@@ -2,7 +2,9 @@
  * monitor process of its own. `mayfly help` lists the commands; README.md's "Running a fleet"
  * shows them at work. */
 #include "commands.h"
+#include "instance.h"
 #include "monitor.h"
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,8 +46,10 @@ int main(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : 0;
     }
     /* the detached monitor: `mayfly monitor NAME`, started by run -d, start, up */
-    if (strcmp(argv[1], "monitor") == 0 && argc == 3)
-        return monitor_run(argv[2], 0);
+    if (strcmp(argv[1], "monitor") == 0 && argc == 3) {
+        int handed = fcntl(MONITOR_LOCK_FD, F_GETFD) >= 0;
+        return monitor_run(argv[2], 0, handed ? MONITOR_LOCK_FD : -1);
+    }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

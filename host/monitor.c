@@ -2,8 +2,10 @@
  * (SIGCHLD, SIGTERM, SIGINT), with a timeout for the next health check, kill deadline or
  * restart. */
 #include "monitor.h"
+#include "clock.h"
 #include "console_log.h"
 #include "health.h"
+#include "instance.h"
 #include "paths.h"
 #include "qemu.h"
 #include "qmp.h"
@@ -53,18 +55,13 @@ struct monitor {
     long long started_ms, kill_at_ms, restart_at_ms, next_health_ms;
     int backoff_ms, health_failures, health_seen_ok;
     int forced_restart;
-    int ever_ran;                       /* some QEMU of this monitor ran past STARTUP_MS */                 /* an unhealthy instance is restarted whatever the policy */
+    int ever_ran;
+    int policy_restarts;
+    int stopping;                       /* a stop was asked: no more restarts */                /* on-failure:N counts these: a manual start begins again */                       /* some QEMU of this monitor ran past STARTUP_MS */                 /* an unhealthy instance is restarted whatever the policy */
     char line[512];                     /* the console's current line, to spot QEMU's errors */
     size_t line_len;
     char qemu_error[STATUS_TEXT_MAX];
 };
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
-}
 
 static void save(struct monitor *m)
 {
@@ -114,7 +111,7 @@ static int health_port(const struct spec *s, int *own)
         return 0;
     for (int i = 0; i < s->nports; i++)
         if (!s->ports[i].udp && s->ports[i].guest_port == s->health.port &&
-            strcmp(s->ports[i].host_ip, "0.0.0.0") != 0 && strcmp(s->ports[i].host_ip, "127.0.0.1") == 0)
+            (strcmp(s->ports[i].host_ip, "127.0.0.1") == 0 || strcmp(s->ports[i].host_ip, "0.0.0.0") == 0))
             return s->ports[i].host_port;
     *own = 1;
     return free_port();
@@ -192,7 +189,9 @@ static void console_input(struct monitor *m, const char *buf, size_t n)
             continue;
         }
         m->line[m->line_len] = '\0';
-        if (strncmp(m->line, ERROR_PREFIX, strlen(ERROR_PREFIX)) == 0 && !strstr(m->line, "warning:"))
+        /* only while starting: a later line (slirp's complaints) is no reason the VM ended */
+        if (strncmp(m->line, ERROR_PREFIX, strlen(ERROR_PREFIX)) == 0 && !strstr(m->line, "warning:") &&
+            now_ms() - m->started_ms < STARTUP_MS)
             snprintf(m->qemu_error, sizeof m->qemu_error, "%s", m->line + strlen(ERROR_PREFIX));
         m->line_len = 0;
     }
@@ -223,15 +222,20 @@ static void press_power_button(struct monitor *m, int grace_ms)
         m->kill_at_ms = at;
 }
 
-static int read_grace_ms(const char *name)
+/* The stop file (instance.c writes it before its SIGTERM): "SECONDS" or "SECONDS keep", the
+ * grace period and whether the wish to run stays (a host shutting down, a restart). */
+static int read_stop_request(const char *name, int *keep)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], word[16] = "";
     int seconds = MONITOR_DEFAULT_GRACE;
+    *keep = 0;
     if (instance_path(path, sizeof path, name, "stop") == 0) {
         FILE *f = fopen(path, "r");
         if (f) {
-            if (fscanf(f, "%d", &seconds) != 1 || seconds < 0)
+            int n = fscanf(f, "%d %15s", &seconds, word);
+            if (n < 1 || seconds < 0)
                 seconds = MONITOR_DEFAULT_GRACE;
+            *keep = n == 2 && strcmp(word, "keep") == 0;
             fclose(f);
             unlink(path);
         }
@@ -241,8 +245,10 @@ static int read_grace_ms(const char *name)
 
 static void stop_requested(struct monitor *m, int signo)
 {
-    int again = strcmp(m->st.desired, "stopped") == 0;
-    strcpy(m->st.desired, "stopped");
+    int again = m->stopping, keep = 0;
+    int grace = m->attach && signo == SIGINT ? MONITOR_DEFAULT_GRACE * 1000 : read_stop_request(m->name, &keep);
+    m->stopping = 1;
+    strcpy(m->st.desired, keep ? "running" : "stopped");
     if (!m->qemu) {                     /* waiting to restart: nothing to stop */
         m->restart_at_ms = 0;
         return;
@@ -253,7 +259,6 @@ static void stop_requested(struct monitor *m, int signo)
         m->kill_at_ms = now_ms();
         return;
     }
-    int grace = m->attach && signo == SIGINT ? MONITOR_DEFAULT_GRACE * 1000 : read_grace_ms(m->name);
     note(m, "stopping: power button, then a kill after %d s", grace / 1000);
     press_power_button(m, grace);
 }
@@ -278,7 +283,7 @@ static void check_health(struct monitor *m)
         save(m);
     }
     if (strcmp(now, "unhealthy") == 0 && m->spec.restart != RESTART_NO && !m->forced_restart &&
-        strcmp(m->st.desired, "running") == 0) {
+        !m->stopping) {
         note(m, "restarting the unhealthy instance");
         m->forced_restart = 1;
         press_power_button(m, UNHEALTHY_GRACE_MS);
@@ -287,7 +292,7 @@ static void check_health(struct monitor *m)
 
 static int wants_restart(const struct monitor *m, int code, long long ran_ms)
 {
-    if (strcmp(m->st.desired, "running") != 0)
+    if (m->stopping)
         return 0;
     /* QEMU refusing its first start (a busy port, a missing disk) is a mistake to report, not a
      * crash to retry */
@@ -296,7 +301,7 @@ static int wants_restart(const struct monitor *m, int code, long long ran_ms)
     if (m->forced_restart || m->spec.restart == RESTART_ALWAYS)
         return 1;
     return m->spec.restart == RESTART_ON_FAILURE && code != 0 &&
-           (m->spec.restart_max == 0 || m->st.restarts < m->spec.restart_max);
+           (m->spec.restart_max == 0 || m->policy_restarts < m->spec.restart_max);
 }
 
 /* QEMU has exited: record it, and restart it or end. Returns 1 when the monitor is done. */
@@ -322,6 +327,10 @@ static int qemu_exited(struct monitor *m, int wstatus)
     if (ran >= STARTUP_MS)
         m->ever_ran = 1;
     if (!wants_restart(m, code, ran)) {
+        /* it ended on its own (a job done, a crash with no restart): nothing to bring back
+         * after a reboot (up --saved); a stop has set the wish already */
+        if (!m->stopping)
+            strcpy(m->st.desired, "stopped");
         strcpy(m->st.state, "exited");
         strcpy(m->st.health, m->spec.health.kind == HEALTH_NONE ? "none" : "starting");
         save(m);
@@ -330,6 +339,7 @@ static int qemu_exited(struct monitor *m, int wstatus)
     m->backoff_ms = ran >= STABLE_RUN_MS || !m->backoff_ms ? BACKOFF_FIRST_MS
                     : m->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : m->backoff_ms * 2;
     m->st.restarts++;
+    m->policy_restarts++;
     m->restart_at_ms = now_ms() + m->backoff_ms;
     strcpy(m->st.state, "restarting");
     save(m);
@@ -424,9 +434,14 @@ static int take_signals(struct monitor *m)
     return done;
 }
 
-int monitor_run(const char *name, int attach)
+int monitor_run(const char *name, int attach, int lock)
 {
     static struct monitor m;
+    if (lock < 0 && (lock = instance_lock_monitor(name)) < 0) {
+        fprintf(stderr, "mayfly: '%s' %s\n", name, errno == EWOULDBLOCK ? "has a monitor already" : "has no state");
+        return QEMU_START_FAILED;
+    }
+    fcntl(lock, F_SETFD, FD_CLOEXEC);  /* QEMU must not hold it: the lock is the monitor's life */
     if (setup(&m, name, attach) < 0)
         return QEMU_START_FAILED;
     if (start_qemu(&m) < 0) {

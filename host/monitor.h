@@ -10,7 +10,9 @@
 
 #define MONITOR_DEFAULT_GRACE 10
 
-/* Runs the instance until it ends for good. attach: copy the console to stdout. Returns the
- * app's last exit status (125: QEMU could not start it). */
-int monitor_run(const char *name, int attach);
+/* Runs the instance until it ends for good. attach: copy the console to stdout. lock: the
+ * monitor lock (instance.h) when the caller holds it, else -1 and it is taken here (an instance
+ * that has a monitor already is refused). Returns the app's last exit status (125: QEMU could
+ * not start it). */
+int monitor_run(const char *name, int attach, int lock);
 #endif

@@ -147,7 +147,8 @@ int accel_args(char words[][64], int max, char *name, size_t namelen)
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
     char tmp[PATH_MAX];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+    /* the temp file is this process's own: two writers never mix their bytes in one */
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) >= sizeof tmp) {
         errno = ENAMETOOLONG;
         return -1;
     }
@@ -166,7 +167,8 @@ int write_file_atomic(const char *path, const char *data, size_t len)
         }
         done += (size_t)n;
     }
-    if (close(fd) < 0 || rename(tmp, path) < 0) {
+    /* on disk before the rename: after a power loss the file is the old one or the new one */
+    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
         unlink(tmp);
         return -1;
     }

@@ -22,7 +22,7 @@ int accel_args(char words[][64], int max, char *name, size_t namelen);
 /* The running binary's path (for the monitors, which are `mayfly monitor NAME`). */
 int self_exe(char *out, size_t len);
 
-/* Writes data to path through path.tmp and a rename, so a reader sees the old or the new
- * file whole, whenever this process dies. Returns 0 or -1 (errno set). */
+/* Writes data to path through path.PID.tmp, fsync and a rename, so a reader sees the old or the
+ * new file whole, whenever this process dies or the host loses power. Returns 0 or -1 (errno). */
 int write_file_atomic(const char *path, const char *data, size_t len);
 #endif

@@ -53,6 +53,7 @@ void qemu_quote_word(const char *word, char *out, size_t len)
 struct line {
     char text[APPEND_MAX];
     size_t len;
+    int words;                          /* on the current side of "--" */
     int overflow;
 };
 
@@ -61,26 +62,11 @@ static void line_add(struct line *l, const char *word)
     char q[SPEC_WORD_MAX * 2 + 3];
     qemu_quote_word(word, q, sizeof q);
     int n = snprintf(l->text + l->len, sizeof l->text - l->len, "%s%s", l->len ? " " : "", q);
-    if (n < 0 || (size_t)n >= sizeof l->text - l->len)
+    l->words = strcmp(word, "--") == 0 ? 0 : l->words + 1;
+    if (n < 0 || (size_t)n >= sizeof l->text - l->len || l->words > SPEC_CMDLINE_WORDS_MAX)
         l->overflow = 1;
     else
         l->len += (size_t)n;
-}
-
-static int is_disk(const char *image, const char **format)
-{
-    size_t n = strlen(image);
-    static const struct { const char *ext, *format; } disks[] = {
-        { ".img", "raw" }, { ".raw", "raw" }, { ".qcow2", "qcow2" }, { ".iso", "iso" },
-    };
-    for (size_t i = 0; i < sizeof disks / sizeof disks[0]; i++) {
-        size_t e = strlen(disks[i].ext);
-        if (n > e && strcmp(image + n - e, disks[i].ext) == 0) {
-            *format = disks[i].format;
-            return 1;
-        }
-    }
-    return 0;
 }
 
 /* ip= for each private network (NIC 0, the user network, keeps DHCP) and host= for every peer
@@ -106,11 +92,17 @@ static int add_network_words(const struct spec *s, struct qemu_cmd *c, struct li
             add(c, "virtio-net-pci,netdev=n%d,mac=02:00:%02x:%02x:%02x:%02x", i + 1, a[0], a[1], a[2], a[3]) < 0)
             return -1;
     }
+    int npeers = 0;
     for (int i = 0; i < s->nnets; i++) {
         int n = network_leases(s->nets[i], peers, NETWORK_MEMBERS_MAX);
         for (int j = 0; j < n; j++) {
             if (strcmp(peers[j].name, s->name) == 0)
                 continue;
+            if (++npeers > SPEC_PEERS_MAX) {
+                snprintf(err, errlen, "more than %d peers on its networks: the guest knows at most %d names",
+                         SPEC_PEERS_MAX, SPEC_PEERS_MAX);
+                return -1;
+            }
             char word[128];
             snprintf(word, sizeof word, "host=%s=%u.%u.%u.%u", peers[j].name, peers[j].addr[0], peers[j].addr[1],
                      peers[j].addr[2], peers[j].addr[3]);
@@ -170,24 +162,26 @@ int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *q
         }
     }
 
-    const char *format;
-    if (is_disk(s->image, &format)) {
+    enum image_kind kind = spec_image_kind(s->image);
+    if (kind != IMAGE_ELF) {
         if (l.len || s->napp) {
             snprintf(err, errlen, "a disk image carries its own command line (make image IMAGE_CMDLINE=...); "
                                   "options, env, volumes with a mount point and networks need an ELF image");
             return -1;
         }
-        if (strcmp(format, "iso") == 0)
+        if (kind == IMAGE_ISO)
             bad |= add(c, "-cdrom") | add(c, "%s", s->image);
         else   /* snapshot: many instances may run one image, none writes it */
-            bad |= add(c, "-drive") | add(c, "file=%s,format=%s,snapshot=on", s->image, format);
+            bad |= add(c, "-drive") |
+                   add(c, "file=%s,format=%s,snapshot=on", s->image, kind == IMAGE_QCOW2 ? "qcow2" : "raw");
     } else {
         if (s->napp)
             line_add(&l, "--");
         for (int i = 0; i < s->napp; i++)
             line_add(&l, s->app[i]);
         if (l.overflow) {
-            snprintf(err, errlen, "the kernel command line would be longer than %d bytes", APPEND_MAX - 1);
+            snprintf(err, errlen, "the kernel command line would be longer than %d bytes or %d words a side",
+                     APPEND_MAX - 1, SPEC_CMDLINE_WORDS_MAX);
             return -1;
         }
         bad |= add(c, "-kernel") | add(c, "%s", s->image) | add(c, "-append") | add(c, "%s", l.text);

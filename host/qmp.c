@@ -1,6 +1,7 @@
 /* One QMP command (qmp.h). QEMU greets, we send qmp_capabilities, then the command; each answer
  * is one JSON line, and asynchronous events (lines with "event") may come in between. */
 #include "qmp.h"
+#include "clock.h"
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -11,13 +12,6 @@
 #include <unistd.h>
 
 #define QMP_LINE_MAX 4096
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
-}
 
 /* Reads one line into buf; -1 on timeout, error or end. */
 static int read_line(int fd, char *buf, size_t len, long long deadline)

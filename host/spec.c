@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -170,8 +171,20 @@ int spec_parse_volume(const char *text, struct volume *out, char *err, size_t er
     return 0;
 }
 
+/* The kernel splits its command line at blanks, newlines included: a control character in a
+ * word would cut it in two (or worse) in the guest. */
+static int has_control(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p < ' ' || *p == 0x7f)
+            return 1;
+    return 0;
+}
+
 int spec_parse_env(const char *text, char *err, size_t errlen)
 {
+    if (has_control(text))
+        return refuse(err, errlen, "environment '%s' holds a control character", text);
     const char *eq = strchr(text, '=');
     if (!eq || eq == text)
         return refuse(err, errlen, "environment '%s' must be NAME=VALUE", text);
@@ -253,7 +266,15 @@ int spec_add_volume(struct spec *s, const char *text, char *err, size_t errlen)
 {
     if (s->nvolumes == SPEC_VOLUMES_MAX)
         return refuse(err, errlen, "more than %d volumes", SPEC_VOLUMES_MAX);
-    return spec_parse_volume(text, &s->volumes[s->nvolumes], err, errlen) < 0 ? -1 : (s->nvolumes++, 0);
+    if (spec_parse_volume(text, &s->volumes[s->nvolumes], err, errlen) < 0)
+        return -1;
+    int mounted = 0;
+    for (int i = 0; i <= s->nvolumes; i++)
+        mounted += s->volumes[i].mount[0] != '\0';
+    if (mounted > SPEC_MOUNTS_MAX)
+        return refuse(err, errlen, "volume '%s': more than %d volumes with a mount point", text, SPEC_MOUNTS_MAX);
+    s->nvolumes++;
+    return 0;
 }
 
 int spec_add_env(struct spec *s, const char *text, char *err, size_t errlen)
@@ -285,9 +306,8 @@ int spec_add_word(char words[][SPEC_WORD_MAX], int *n, const char *what, const c
         return refuse(err, errlen, "more than %d %s", SPEC_WORDS_MAX, what);
     if (strlen(word) >= SPEC_WORD_MAX)
         return refuse(err, errlen, "%s '%.32s...' is longer than %d bytes", what, word, SPEC_WORD_MAX - 1);
-    for (const char *p = word; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            return refuse(err, errlen, "%s '%s' holds a line break", what, word);
+    if (has_control(word))
+        return refuse(err, errlen, "%s '%s' holds a control character", what, word);
     strcpy(words[(*n)++], word);
     return 0;
 }
@@ -308,6 +328,20 @@ int spec_set_image(struct spec *s, const char *path, char *err, size_t errlen)
     strcpy(s->image, real);
     free(real);
     return 0;
+}
+
+enum image_kind spec_image_kind(const char *path)
+{
+    static const struct { const char *suffix; enum image_kind kind; } kinds[] = {
+        { ".img", IMAGE_RAW }, { ".raw", IMAGE_RAW }, { ".qcow2", IMAGE_QCOW2 }, { ".iso", IMAGE_ISO },
+    };
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t k = strlen(kinds[i].suffix);
+        if (n > k && strcasecmp(path + n - k, kinds[i].suffix) == 0)
+            return kinds[i].kind;
+    }
+    return IMAGE_ELF;
 }
 
 void spec_format_port(const struct port_map *p, char *out, size_t len)
@@ -436,6 +470,8 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
 {
     if (strcmp(key, "name") == 0)
         return copy_field(s->name, sizeof s->name, v);
+    if ((strcmp(key, "image") == 0 || strcmp(key, "volume-disk") == 0) && (v[0] != '/' || strchr(v, ',')))
+        return -1;                      /* QEMU reads ',' in a file= value as the next option */
     if (strcmp(key, "image") == 0)
         return copy_field(s->image, sizeof s->image, v);
     if (strcmp(key, "mem") == 0) {
@@ -457,7 +493,8 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
         return copy_field(s->volumes[s->nvolumes++].disk, sizeof s->volumes[0].disk, v);
     }
     if (strcmp(key, "volume-mount") == 0)
-        return s->nvolumes ? copy_field(s->volumes[s->nvolumes - 1].mount, sizeof s->volumes[0].mount, v) : -1;
+        return s->nvolumes && (!v[0] || (v[0] == '/' && !strpbrk(v, " :,")))
+                   ? copy_field(s->volumes[s->nvolumes - 1].mount, sizeof s->volumes[0].mount, v) : -1;
     if (strcmp(key, "volume-ro") == 0) {
         if (!s->nvolumes)
             return -1;

@@ -15,7 +15,12 @@
 #define SPEC_PORTS_MAX 16
 #define SPEC_VOLUMES_MAX 8
 #define SPEC_ENV_MAX 32
-#define SPEC_NETS_MAX 4                 /* the guest configures up to 4 ip= interfaces; NIC 0 is the user network */
+/* The guest's own limits (net/options.h NET_IFACES_MAX, fs/options.h's mounts, net/hosts.h
+ * NET_HOSTS_MAX, kernel/cmdline.h CMDLINE_MAX_WORDS): what it would refuse at boot is refused here. */
+#define SPEC_NETS_MAX 3                 /* 4 ip= interfaces, and NIC 0 is the user network */
+#define SPEC_MOUNTS_MAX 7
+#define SPEC_PEERS_MAX 64
+#define SPEC_CMDLINE_WORDS_MAX 128      /* on each side of "--" */
 #define SPEC_WORDS_MAX 64
 #define SPEC_WORD_MAX 256
 #define SPEC_ERR_MAX 256
@@ -94,6 +99,10 @@ void spec_format_port(const struct port_map *p, char *out, size_t len);
 void spec_format_restart(const struct spec *s, char *out, size_t len);
 void spec_format_health(const struct health *h, char *out, size_t len);
 void spec_format_size(uint64_t bytes, char *out, size_t len);
+
+/* What an image is, by its name (any case): an ELF booted with -kernel, or a disk image. */
+enum image_kind { IMAGE_ELF, IMAGE_RAW, IMAGE_QCOW2, IMAGE_ISO };
+enum image_kind spec_image_kind(const char *path);
 
 /* The saved form: one "key value" line per field, values escaped so that any byte round-trips.
  * spec_load refuses a file it cannot read completely (a torn write never yields half a spec). */

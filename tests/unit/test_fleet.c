@@ -298,7 +298,7 @@ static void value_errors(void **state)
     refused_at("networks: [a]\nservices:\n  web:\n    image: httpd.elf\n    networks: [a, a]\n", 5, "'a' is given twice");
     refused_at("networks: [a, b, a]\nservices: {web: {image: httpd.elf}}\n", 1, "network 'a' is declared twice");
     refused_at("networks:\n  Front:\nservices: {web: {image: httpd.elf}}\n", 2, "network 'Front'");
-    refused_at("services:\n  web:\n    image: httpd.elf\n    command: [\"a\\nb\"]\n", 4, "line break");
+    refused_at("services:\n  web:\n    image: httpd.elf\n    command: [\"a\\nb\"]\n", 4, "control character");
 }
 
 static void maxima(void **state)

@@ -272,11 +272,16 @@ static void adders_stop_at_their_maxima(void **state)
     refused_naming(spec_add_port(s, "x", err, sizeof err), "more than");
     assert_int_equal(s->nports, SPEC_PORTS_MAX);
 
-    for (int i = 0; i < SPEC_VOLUMES_MAX; i++)
-        assert_int_equal(spec_add_volume(s, disk, err, sizeof err), 0);
+    char mounted[PATH_MAX + 16];
+    snprintf(mounted, sizeof mounted, "%s:/m", disk);
+    for (int i = 0; i < SPEC_MOUNTS_MAX; i++)
+        assert_int_equal(spec_add_volume(s, mounted, err, sizeof err), 0);
+    refused_naming(spec_add_volume(s, mounted, err, sizeof err), "more than 7 volumes with a mount point");
+    assert_int_equal(spec_add_volume(s, disk, err, sizeof err), 0);   /* the guest mounts this one itself */
     refused_naming(spec_add_volume(s, disk, err, sizeof err), "more than 8 volumes");
 
     refused_naming(spec_add_env(s, "bad", err, sizeof err), "'bad'");
+    refused_naming(spec_add_env(s, "A=x\ny", err, sizeof err), "control character");
     assert_int_equal(s->nenv, 0);
     for (int i = 0; i < SPEC_ENV_MAX; i++)
         assert_int_equal(spec_add_env(s, "A=1", err, sizeof err), 0);
@@ -290,9 +295,10 @@ static void adders_stop_at_their_maxima(void **state)
         snprintf(name, sizeof name, "n%d", i);
         assert_int_equal(spec_add_net(s, name, err, sizeof err), 0);
     }
-    refused_naming(spec_add_net(s, "last", err, sizeof err), "more than 4 networks");
+    refused_naming(spec_add_net(s, "last", err, sizeof err), "more than 3 networks");
 
-    refused_naming(spec_add_word(s->app, &s->napp, "app arguments", "a\nb", err, sizeof err), "line break");
+    refused_naming(spec_add_word(s->app, &s->napp, "app arguments", "a\nb", err, sizeof err), "control character");
+    refused_naming(spec_add_word(s->kernel, &s->nkernel, "kernel options", "a\tb", err, sizeof err), "control character");
     char longer[SPEC_WORD_MAX + 1];
     memset(longer, 'w', sizeof longer - 1);
     longer[sizeof longer - 1] = '\0';
@@ -347,13 +353,13 @@ static void full_spec(struct spec *s)
     assert_int_equal(spec_add_volume(s, other_disk, err, sizeof err), 0);
     memset(s->volumes[1].disk, 0, sizeof s->volumes[1].disk);     /* the round trip compares bytes */
     strcpy(s->volumes[1].disk, "/odd\\path\twith\nall");
-    assert_int_equal(spec_add_env(s, "GREETING=hello\tworld\nbye\\", err, sizeof err), 0);
+    assert_int_equal(spec_add_env(s, "GREETING=hello world \"bye\\", err, sizeof err), 0);
     assert_int_equal(spec_add_env(s, "EMPTY=", err, sizeof err), 0);
     assert_int_equal(spec_add_net(s, "backend", err, sizeof err), 0);
     assert_int_equal(spec_add_word(s->kernel, &s->nkernel, "kernel options", "debug", err, sizeof err), 0);
     assert_int_equal(spec_add_word(s->kernel, &s->nkernel, "kernel options", "ip=10.0.2.15/24", err, sizeof err), 0);
     assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", "--grace", err, sizeof err), 0);
-    assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", "a\tb \\c\\\\", err, sizeof err), 0);
+    assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", "a b \\c\\\\", err, sizeof err), 0);
     assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", "", err, sizeof err), 0);
     assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", " lead", err, sizeof err), 0);
 }
