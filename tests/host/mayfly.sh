@@ -174,6 +174,23 @@ check "up --saved recovers the lost instance" "$(wait_for 60 state_is echo1 heal
   [ "$(field echo1 monitor_pid)" != "$mon" ]; echo $?)" "$out; $("$mayfly" ps -a)"
 check "up --saved leaves a stopped instance stopped" "$(state_is web2 'exited(0)'; echo $?)" "$("$mayfly" ps -a)"
 
+# --- two starts at once: one monitor, one QEMU --------------------------------------------------------
+"$mayfly" stop -t 5 echo1 >/dev/null 2>&1
+"$mayfly" start echo1 >/dev/null 2>&1 &
+"$mayfly" start echo1 >/dev/null 2>&1
+wait $!
+wait_for 30 state_is echo1 healthy
+n=$(pgrep -fc -- "$MAYFLY_STATE/instances/echo1/")
+check "two starts at once give one monitor and one QEMU" "$([ "$n" = 1 ] && state_is echo1 healthy; echo $?)" \
+  "$n QEMUs; $("$mayfly" ps -a)"
+
+# --- a job that finished is not brought back after a reboot -----------------------------------------
+"$mayfly" run -d --name job build/hello.elf >/dev/null 2>&1
+wait_for 30 state_is job 'exited(0)'
+out=$("$mayfly" up --saved 2>&1)
+check "up --saved leaves a finished job alone" "$(! grep -q '^job' <<<"$out" && state_is job 'exited(0)'; echo $?)" "$out"
+"$mayfly" rm job >/dev/null 2>&1
+
 # --- rm leaves nothing behind ----------------------------------------------------------------------
 mon=$(field web1 monitor_pid) q=$(field web1 qemu_pid)
 out=$("$mayfly" rm web1 2>&1)
@@ -228,6 +245,31 @@ check "up again leaves unchanged services running" "$([ "$(field front qemu_pid)
 out=$("$mayfly" down -f "$work/mayfly.yaml" -t 5 2>&1)
 check "down removes the fleet's services and network" "$([ $? = 0 ] && ! "$mayfly" ps -a | grep -Eq '^(front|back|client) ' &&
   ! "$mayfly" network ls | grep -q '^backend '; echo $?)" "$out; $("$mayfly" ps -a)"
+
+# --- a fleet whose up fails half way still comes down, network and all --------------------------------
+held=$(free_port)
+python3 -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $held)); s.listen(); time.sleep(60)" &
+holder=$!
+cat >"$work/half.yaml" <<YAML
+networks: [halfnet]
+services:
+  first:
+    image: $root/build/httpd.elf
+    ports: ["$held:80"]
+    networks: [halfnet]
+  second:
+    image: $root/build/hello.elf
+    networks: [halfnet]
+YAML
+sleep 0.3
+out1=$("$mayfly" up -f "$work/half.yaml" 2>&1)
+status1=$?
+out2=$("$mayfly" down -f "$work/half.yaml" 2>&1)
+status2=$?
+kill "$holder" 2>/dev/null
+check "an up that fails half way still comes down, network and all" "$([ $status1 = 125 ] && [ $status2 = 0 ] &&
+  ! "$mayfly" network ls | grep -q '^halfnet ' && ! "$mayfly" ps -a | grep -Eq '^(first|second) '; echo $?)" \
+  "up $status1: $out1; down $status2: $out2; $("$mayfly" network ls)"
 
 # --- two networks: one NIC each, an address from each subnet, stable across a restart ---------------
 "$mayfly" network create red >/dev/null && "$mayfly" network create blue >/dev/null
