@@ -210,6 +210,16 @@ status=$?
 check "run --rm passes app arguments and removes the instance" "$([ $status = 0 ] && grep -q 'argv\[1\] = "two words"' <<<"$out" &&
   ! "$mayfly" ps -a | grep -q '^hi '; echo $?)" "status $status: $out"
 
+# Ctrl-C (SIGINT) to an attached run is the power button: httpd stops gracefully, status 0
+"$mayfly" run --rm --name fg -m 16M build/httpd.elf -- --grace 1 >"$work/fg.log" 2>&1 &
+fg=$!
+wait_for 60 grep -q '^httpd: serving' "$work/fg.log"
+kill -INT "$fg"
+wait "$fg"
+status=$?
+check "Ctrl-C to an attached run presses the power button; httpd exits 0" "$([ $status = 0 ] &&
+  grep -q '^httpd: stopped' "$work/fg.log"; echo $?)" "status $status: $(tail -5 "$work/fg.log")"
+
 # --- a fleet file: up, up again, down --------------------------------------------------------------
 fp=$(free_port)
 cat >"$work/mayfly.yaml" <<YAML
