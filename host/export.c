@@ -10,15 +10,6 @@
 #define KIB 1024u
 #define DESCRIPTION_MAX 1024
 
-static int refuse(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* 1 when s is UTF-8 that XML 1.0 can carry: no control characters but tab, LF and CR, no
  * surrogates, overlong forms, U+FFFE or U+FFFF (XML 1.0 §2.2). */
 static int xml_safe(const char *s)
@@ -128,10 +119,10 @@ static int build_cmdline(const struct spec *s, struct cmdline *c, char *err, siz
     for (int i = 0; i < s->napp; i++)
         put_word(c, s->app[i], 0);
     if (c->overflow)
-        return refuse(err, errlen, "instance '%s': the kernel's command line would pass the %d bytes the kernel takes",
+        return spec_refuse(err, errlen, "instance '%s': the kernel's command line would pass the %d bytes the kernel takes",
                       s->name, KERNEL_CMDLINE_MAX);
     if (!xml_safe(c->text))
-        return refuse(err, errlen, "instance '%s': the command line holds control characters or bytes that are not UTF-8, "
+        return spec_refuse(err, errlen, "instance '%s': the command line holds control characters or bytes that are not UTF-8, "
                       "which XML cannot carry", s->name);
     return 0;
 }
@@ -142,16 +133,16 @@ static int check_text(const struct spec *s, const char *what, const char *text, 
 {
     if (xml_safe(text))
         return 0;
-    return refuse(err, errlen, "instance '%s': %s '%s' holds control characters or bytes that are not UTF-8, "
+    return spec_refuse(err, errlen, "instance '%s': %s '%s' holds control characters or bytes that are not UTF-8, "
                   "which XML cannot carry", s->name, what, text);
 }
 
 static int check_spec(const struct spec *s, enum image_kind kind, char *err, size_t errlen)
 {
     if (!s->name[0] || !xml_safe(s->name))
-        return refuse(err, errlen, "the instance has no name XML can carry");
+        return spec_refuse(err, errlen, "the instance has no name XML can carry");
     if (!s->image[0])
-        return refuse(err, errlen, "instance '%s' has no image", s->name);
+        return spec_refuse(err, errlen, "instance '%s' has no image", s->name);
     if (check_text(s, "image", s->image, err, errlen) < 0)
         return -1;
     for (int i = 0; i < s->nvolumes; i++)
@@ -166,7 +157,7 @@ static int check_spec(const struct spec *s, enum image_kind kind, char *err, siz
     for (int i = 0; i < s->nvolumes; i++)
         mounts += s->volumes[i].mount[0] != '\0';
     if (s->nkernel || s->napp || s->nenv || mounts)
-        return refuse(err, errlen, "instance '%s': image '%s' is a disk image whose boot loader holds its command line; "
+        return spec_refuse(err, errlen, "instance '%s': image '%s' is a disk image whose boot loader holds its command line; "
                       "kernel options, arguments, environment and mount points cannot be passed to it",
                       s->name, s->image);
     return 0;
@@ -237,7 +228,7 @@ int export_libvirt(const struct spec *s, const char *accel, FILE *out, char *err
     struct cmdline cmdline, *c = &cmdline;
     const char *type = strcmp(accel, "kvm") == 0 ? "kvm" : strcmp(accel, "tcg") == 0 ? "qemu" : NULL;
     if (!type)
-        return refuse(err, errlen, "accelerator '%s' must be kvm or tcg", accel);
+        return spec_refuse(err, errlen, "accelerator '%s' must be kvm or tcg", accel);
     enum image_kind kind = spec_image_kind(s->image);
     if (check_spec(s, kind, err, errlen) < 0 || build_cmdline(s, c, err, errlen) < 0)
         return -1;

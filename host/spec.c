@@ -13,7 +13,7 @@
 #define PORT_MAX 65535
 #define SAVE_LINE_MAX (PATH_MAX * 2 + 64)
 
-static int refuse(char *err, size_t errlen, const char *fmt, ...)
+int spec_refuse(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -32,14 +32,14 @@ int spec_check_name(const char *what, const char *name, char *err, size_t errlen
 {
     size_t n = strlen(name);
     if (n == 0 || n > SPEC_NAME_MAX)
-        return refuse(err, errlen, "%s '%s' must be 1 to %d characters", what, name, SPEC_NAME_MAX);
+        return spec_refuse(err, errlen, "%s '%s' must be 1 to %d characters", what, name, SPEC_NAME_MAX);
     if (name[n - 1] == '-')
-        return refuse(err, errlen, "%s '%s' may not end with '-' (it becomes a host name)", what, name);
+        return spec_refuse(err, errlen, "%s '%s' may not end with '-' (it becomes a host name)", what, name);
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
         int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
         if (!ok)
-            return refuse(err, errlen, "%s '%s' may hold only a-z, 0-9 and '-' (not first)", what, name);
+            return spec_refuse(err, errlen, "%s '%s' may hold only a-z, 0-9 and '-' (not first)", what, name);
     }
     return 0;
 }
@@ -70,15 +70,15 @@ int spec_parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
     const char *end;
     long v;
     if (parse_int(text, &end, 1L << 20, &v) < 0 || v == 0)
-        return refuse(err, errlen, "size '%s' is not a positive number with a unit, as in 64M", text);
+        return spec_refuse(err, errlen, "size '%s' is not a positive number with a unit, as in 64M", text);
     if (*end == '\0')
-        return refuse(err, errlen, "size '%s' needs a unit (K, M or G), as in %sM", text, text);
+        return spec_refuse(err, errlen, "size '%s' needs a unit (K, M or G), as in %sM", text, text);
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (strcmp(end, units[i].unit) == 0) {
             *bytes = (uint64_t)v << units[i].shift;
             return 0;
         }
-    return refuse(err, errlen, "size '%s' has an unknown unit '%s' (K, M or G)", text, end);
+    return spec_refuse(err, errlen, "size '%s' has an unknown unit '%s' (K, M or G)", text, end);
 }
 
 static int parse_port_number(const char *text, const char **end, int *port)
@@ -96,7 +96,7 @@ int spec_parse_port(const char *text, struct port_map *out, char *err, size_t er
     strcpy(out->host_ip, "127.0.0.1");
     char buf[SPEC_WORD_MAX];
     if (strlen(text) >= sizeof buf)
-        return refuse(err, errlen, "port '%.32s...' is too long", text);
+        return spec_refuse(err, errlen, "port '%.32s...' is too long", text);
     strcpy(buf, text);
     char *proto = strchr(buf, '/');
     if (proto) {
@@ -104,28 +104,28 @@ int spec_parse_port(const char *text, struct port_map *out, char *err, size_t er
         if (strcmp(proto, "udp") == 0)
             out->udp = 1;
         else if (strcmp(proto, "tcp") != 0)
-            return refuse(err, errlen, "port '%s': the protocol must be tcp or udp, not '%s'", text, proto);
+            return spec_refuse(err, errlen, "port '%s': the protocol must be tcp or udp, not '%s'", text, proto);
     }
     /* [IP:]HOST:GUEST: the last two colon-separated parts are ports */
     char *last = strrchr(buf, ':');
     if (!last)
-        return refuse(err, errlen, "port '%s' must be [IP:]HOST:GUEST[/udp], as in 8080:80", text);
+        return spec_refuse(err, errlen, "port '%s' must be [IP:]HOST:GUEST[/udp], as in 8080:80", text);
     *last = '\0';
     char *host = strrchr(buf, ':');
     if (host) {
         *host++ = '\0';
         struct in_addr a;
         if (inet_pton(AF_INET, buf, &a) != 1)
-            return refuse(err, errlen, "port '%s': '%s' is not an IPv4 address", text, buf);
+            return spec_refuse(err, errlen, "port '%s': '%s' is not an IPv4 address", text, buf);
         inet_ntop(AF_INET, &a, out->host_ip, sizeof out->host_ip);
     } else {
         host = buf;
     }
     const char *end;
     if (parse_port_number(host, &end, &out->host_port) < 0 || *end)
-        return refuse(err, errlen, "port '%s': host port '%s' is not 1-65535", text, host);
+        return spec_refuse(err, errlen, "port '%s': host port '%s' is not 1-65535", text, host);
     if (parse_port_number(last + 1, &end, &out->guest_port) < 0 || *end)
-        return refuse(err, errlen, "port '%s': guest port '%s' is not 1-65535", text, last + 1);
+        return spec_refuse(err, errlen, "port '%s': guest port '%s' is not 1-65535", text, last + 1);
     return 0;
 }
 
@@ -134,7 +134,7 @@ int spec_parse_volume(const char *text, struct volume *out, char *err, size_t er
     memset(out, 0, sizeof *out);
     char buf[PATH_MAX + SPEC_WORD_MAX];
     if (strlen(text) >= sizeof buf)
-        return refuse(err, errlen, "volume '%.32s...' is too long", text);
+        return spec_refuse(err, errlen, "volume '%.32s...' is too long", text);
     strcpy(buf, text);
     size_t n = strlen(buf);
     if (n > 3 && strcmp(buf + n - 3, ":ro") == 0) {
@@ -148,23 +148,23 @@ int spec_parse_volume(const char *text, struct volume *out, char *err, size_t er
     if (mount) {
         *mount++ = '\0';
         if (strlen(mount) >= sizeof out->mount || strchr(mount, ' ') || strchr(mount, ':'))
-            return refuse(err, errlen, "volume '%s': mount point '%s' must be a path without spaces or ':'", text, mount);
+            return spec_refuse(err, errlen, "volume '%s': mount point '%s' must be a path without spaces or ':'", text, mount);
         if (strcmp(mount, "/") == 0)    /* the guest's in-memory root: fs/options.c refuses it */
-            return refuse(err, errlen, "volume '%s': the mount point must be below '/', as in /data", text);
+            return spec_refuse(err, errlen, "volume '%s': the mount point must be below '/', as in /data", text);
         strcpy(out->mount, mount);
     }
     if (!buf[0])
-        return refuse(err, errlen, "volume '%s' names no disk image (DISK[:PATH][:ro])", text);
+        return spec_refuse(err, errlen, "volume '%s' names no disk image (DISK[:PATH][:ro])", text);
     char *real = realpath(buf, NULL);
     struct stat st;
     if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
         const char *why = real ? "not a regular file" : strerror(errno);
         free(real);
-        return refuse(err, errlen, "volume '%s': disk image '%s': %s", text, buf, why);
+        return spec_refuse(err, errlen, "volume '%s': disk image '%s': %s", text, buf, why);
     }
     if (strlen(real) >= sizeof out->disk || strchr(real, ',')) {
         free(real);
-        return refuse(err, errlen, "volume '%s': the disk's path must be shorter than %d bytes and hold no ','", text, PATH_MAX);
+        return spec_refuse(err, errlen, "volume '%s': the disk's path must be shorter than %d bytes and hold no ','", text, PATH_MAX);
     }
     strcpy(out->disk, real);
     free(real);
@@ -184,15 +184,15 @@ static int has_control(const char *text)
 int spec_parse_env(const char *text, char *err, size_t errlen)
 {
     if (has_control(text))
-        return refuse(err, errlen, "environment '%s' holds a control character", text);
+        return spec_refuse(err, errlen, "environment '%s' holds a control character", text);
     const char *eq = strchr(text, '=');
     if (!eq || eq == text)
-        return refuse(err, errlen, "environment '%s' must be NAME=VALUE", text);
+        return spec_refuse(err, errlen, "environment '%s' must be NAME=VALUE", text);
     for (const char *p = text; p < eq; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_') || (p == text && isdigit((unsigned char)*p)))
-            return refuse(err, errlen, "environment '%s': '%.*s' is not a variable name", text, (int)(eq - text), text);
+            return spec_refuse(err, errlen, "environment '%s': '%.*s' is not a variable name", text, (int)(eq - text), text);
     if (strlen(text) >= SPEC_WORD_MAX)
-        return refuse(err, errlen, "environment '%.32s...' is longer than %d bytes", text, SPEC_WORD_MAX - 1);
+        return spec_refuse(err, errlen, "environment '%.32s...' is longer than %d bytes", text, SPEC_WORD_MAX - 1);
     return 0;
 }
 
@@ -215,12 +215,12 @@ int spec_parse_restart(const char *text, enum restart_policy *policy, int *max, 
             const char *end;
             long v;
             if (parse_int(text + n + 1, &end, 1000000, &v) < 0 || *end || v == 0)
-                return refuse(err, errlen, "restart policy '%s': the count after ':' must be a positive number", text);
+                return spec_refuse(err, errlen, "restart policy '%s': the count after ':' must be a positive number", text);
             *max = (int)v;
         }
         return 0;
     }
-    return refuse(err, errlen, "restart policy '%s' must be no, on-failure[:N] or always", text);
+    return spec_refuse(err, errlen, "restart policy '%s' must be no, on-failure[:N] or always", text);
 }
 
 int spec_parse_health(const char *text, struct health *out, char *err, size_t errlen)
@@ -234,23 +234,23 @@ int spec_parse_health(const char *text, struct health *out, char *err, size_t er
         out->kind = HEALTH_TCP;
         rest = text + 4;
     } else {
-        return refuse(err, errlen, "health check '%s' must be http:PORT/PATH or tcp:PORT", text);
+        return spec_refuse(err, errlen, "health check '%s' must be http:PORT/PATH or tcp:PORT", text);
     }
     const char *end;
     if (parse_port_number(rest, &end, &out->port) < 0)
-        return refuse(err, errlen, "health check '%s': the port must be 1-65535", text);
+        return spec_refuse(err, errlen, "health check '%s': the port must be 1-65535", text);
     if (out->kind == HEALTH_TCP) {
         if (*end)
-            return refuse(err, errlen, "health check '%s': tcp:PORT takes no path", text);
+            return spec_refuse(err, errlen, "health check '%s': tcp:PORT takes no path", text);
         return 0;
     }
     if (*end == '\0')
         end = "/";
     if (*end != '/' || strlen(end) >= sizeof out->path)
-        return refuse(err, errlen, "health check '%s': the path must start with '/'", text);
+        return spec_refuse(err, errlen, "health check '%s': the path must start with '/'", text);
     for (const char *p = end; *p; p++)
         if ((unsigned char)*p <= ' ' || *p == 0x7f)
-            return refuse(err, errlen, "health check '%s': the path may not hold spaces or control characters", text);
+            return spec_refuse(err, errlen, "health check '%s': the path may not hold spaces or control characters", text);
     strcpy(out->path, end);
     return 0;
 }
@@ -258,21 +258,21 @@ int spec_parse_health(const char *text, struct health *out, char *err, size_t er
 int spec_add_port(struct spec *s, const char *text, char *err, size_t errlen)
 {
     if (s->nports == SPEC_PORTS_MAX)
-        return refuse(err, errlen, "more than %d ports", SPEC_PORTS_MAX);
+        return spec_refuse(err, errlen, "more than %d ports", SPEC_PORTS_MAX);
     return spec_parse_port(text, &s->ports[s->nports], err, errlen) < 0 ? -1 : (s->nports++, 0);
 }
 
 int spec_add_volume(struct spec *s, const char *text, char *err, size_t errlen)
 {
     if (s->nvolumes == SPEC_VOLUMES_MAX)
-        return refuse(err, errlen, "more than %d volumes", SPEC_VOLUMES_MAX);
+        return spec_refuse(err, errlen, "more than %d volumes", SPEC_VOLUMES_MAX);
     if (spec_parse_volume(text, &s->volumes[s->nvolumes], err, errlen) < 0)
         return -1;
     int mounted = 0;
     for (int i = 0; i <= s->nvolumes; i++)
         mounted += s->volumes[i].mount[0] != '\0';
     if (mounted > SPEC_MOUNTS_MAX)
-        return refuse(err, errlen, "volume '%s': more than %d volumes with a mount point", text, SPEC_MOUNTS_MAX);
+        return spec_refuse(err, errlen, "volume '%s': more than %d volumes with a mount point", text, SPEC_MOUNTS_MAX);
     s->nvolumes++;
     return 0;
 }
@@ -280,7 +280,7 @@ int spec_add_volume(struct spec *s, const char *text, char *err, size_t errlen)
 int spec_add_env(struct spec *s, const char *text, char *err, size_t errlen)
 {
     if (s->nenv == SPEC_ENV_MAX)
-        return refuse(err, errlen, "more than %d environment variables", SPEC_ENV_MAX);
+        return spec_refuse(err, errlen, "more than %d environment variables", SPEC_ENV_MAX);
     if (spec_parse_env(text, err, errlen) < 0)
         return -1;
     strcpy(s->env[s->nenv++], text);
@@ -290,12 +290,12 @@ int spec_add_env(struct spec *s, const char *text, char *err, size_t errlen)
 int spec_add_net(struct spec *s, const char *name, char *err, size_t errlen)
 {
     if (s->nnets == SPEC_NETS_MAX)
-        return refuse(err, errlen, "more than %d networks", SPEC_NETS_MAX);
+        return spec_refuse(err, errlen, "more than %d networks", SPEC_NETS_MAX);
     if (spec_check_name("network", name, err, errlen) < 0)
         return -1;
     for (int i = 0; i < s->nnets; i++)
         if (strcmp(s->nets[i], name) == 0)
-            return refuse(err, errlen, "network '%s' is given twice", name);
+            return spec_refuse(err, errlen, "network '%s' is given twice", name);
     strcpy(s->nets[s->nnets++], name);
     return 0;
 }
@@ -303,11 +303,11 @@ int spec_add_net(struct spec *s, const char *name, char *err, size_t errlen)
 int spec_add_word(char words[][SPEC_WORD_MAX], int *n, const char *what, const char *word, char *err, size_t errlen)
 {
     if (*n == SPEC_WORDS_MAX)
-        return refuse(err, errlen, "more than %d %s", SPEC_WORDS_MAX, what);
+        return spec_refuse(err, errlen, "more than %d %s", SPEC_WORDS_MAX, what);
     if (strlen(word) >= SPEC_WORD_MAX)
-        return refuse(err, errlen, "%s '%.32s...' is longer than %d bytes", what, word, SPEC_WORD_MAX - 1);
+        return spec_refuse(err, errlen, "%s '%.32s...' is longer than %d bytes", what, word, SPEC_WORD_MAX - 1);
     if (has_control(word))
-        return refuse(err, errlen, "%s '%s' holds a control character", what, word);
+        return spec_refuse(err, errlen, "%s '%s' holds a control character", what, word);
     strcpy(words[(*n)++], word);
     return 0;
 }
@@ -319,11 +319,11 @@ int spec_set_image(struct spec *s, const char *path, char *err, size_t errlen)
     if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
         const char *why = real ? "not a regular file" : strerror(errno);
         free(real);
-        return refuse(err, errlen, "image '%s': %s", path, why);
+        return spec_refuse(err, errlen, "image '%s': %s", path, why);
     }
     if (strlen(real) >= sizeof s->image || strchr(real, ',')) {
         free(real);
-        return refuse(err, errlen, "image '%s': the path must be shorter than %d bytes and hold no ','", path, PATH_MAX);
+        return spec_refuse(err, errlen, "image '%s': the path must be shorter than %d bytes and hold no ','", path, PATH_MAX);
     }
     strcpy(s->image, real);
     free(real);
@@ -521,17 +521,17 @@ int spec_load(struct spec *s, FILE *f, char *err, size_t errlen)
         lineno++;
         size_t n = strlen(line);
         if (n == 0 || line[n - 1] != '\n')
-            return refuse(err, errlen, "line %d is cut short", lineno);
+            return spec_refuse(err, errlen, "line %d is cut short", lineno);
         line[n - 1] = '\0';
         if (strcmp(line, "end") == 0)
-            return s->name[0] && s->image[0] ? 0 : refuse(err, errlen, "no name or image");
+            return s->name[0] && s->image[0] ? 0 : spec_refuse(err, errlen, "no name or image");
         char *sp = strchr(line, ' ');
         if (!sp)
-            return refuse(err, errlen, "line %d has no value", lineno);
+            return spec_refuse(err, errlen, "line %d has no value", lineno);
         *sp = '\0';
         char sub[SPEC_ERR_MAX] = "";
         if (unescape(sp + 1) < 0 || load_field(s, line, sp + 1, sub, sizeof sub) < 0)
-            return refuse(err, errlen, "line %d (%s): %s", lineno, line, sub[0] ? sub : "bad value");
+            return spec_refuse(err, errlen, "line %d (%s): %s", lineno, line, sub[0] ? sub : "bad value");
     }
-    return refuse(err, errlen, "the file ends before its 'end' line");
+    return spec_refuse(err, errlen, "the file ends before its 'end' line");
 }

@@ -71,6 +71,9 @@ struct spec {
 
 void spec_init(struct spec *s);
 
+/* Writes the sentence into err (errlen bytes) and returns -1: every refusal's last line. */
+int spec_refuse(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A name for an instance or a network: 1..63 of [a-z0-9-], starting with a letter or digit
  * (it becomes a host name that peers resolve). */
 int spec_check_name(const char *what, const char *name, char *err, size_t errlen);
