@@ -175,6 +175,13 @@ int instance_spawn_monitor(const char *name)
     int lock = instance_lock_monitor(name);
     if (lock < 0)
         return errno == EWOULDBLOCK ? 1 : -1;
+    /* the accelerator, probed (or read from the probe's cache) once per command rather than
+     * once per monitor: `up` starts many */
+    if (!getenv(ACCEL_ENV)) {
+        char words[8][64], accel[8];
+        if (accel_args(words, 8, accel, sizeof accel) > 0)
+            setenv(ACCEL_ENV, accel, 1);
+    }
     /* a fresh status, so that waiting for the start does not read the last run's end */
     struct status st;
     status_load(name, &st);
@@ -200,8 +207,7 @@ int instance_spawn_monitor(const char *name)
         dup2(out >= 0 ? out : null, 1);
         dup2(out >= 0 ? out : null, 2);
         dup2(lock, MONITOR_LOCK_FD);    /* without close-on-exec: the monitor keeps it */
-        for (int fd = MONITOR_LOCK_FD + 1; fd < 1024; fd++)
-            close(fd);
+        close_range(MONITOR_LOCK_FD + 1, ~0u, 0);
         execl(exe, "mayfly", "monitor", name, (char *)NULL);
         _exit(127);
     }

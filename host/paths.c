@@ -101,9 +101,26 @@ static int find_accel(char *script, size_t len, char *probe, size_t plen)
     return -1;
 }
 
+static int accel_words(int kvm, char words[][64], int max)
+{
+    const char *kvm_words[] = { "-accel", "kvm", "-cpu", "host" }, *tcg_words[] = { "-accel", "tcg" };
+    const char **w = kvm ? kvm_words : tcg_words;
+    int n = kvm ? 4 : 2;
+    if (n > max)
+        return -1;
+    for (int i = 0; i < n; i++)
+        snprintf(words[i], 64, "%s", w[i]);
+    return n;
+}
+
 int accel_args(char words[][64], int max, char *name, size_t namelen)
 {
     char script[PATH_MAX], probe[PATH_MAX], root[PATH_MAX], cache[PATH_MAX + 16];
+    const char *known = getenv(ACCEL_ENV);
+    if (known && (strcmp(known, "kvm") == 0 || strcmp(known, "tcg") == 0)) {
+        snprintf(name, namelen, "%s", known);
+        return accel_words(strcmp(known, "kvm") == 0, words, max);
+    }
     if (find_accel(script, sizeof script, probe, sizeof probe) < 0) {
         fprintf(stderr, "mayfly: cannot find the accelerator probe (scripts/accel or lib/mayfly/accel)\n");
         return -1;
@@ -134,14 +151,7 @@ int accel_args(char words[][64], int max, char *name, size_t namelen)
         return -1;
     }
     snprintf(name, namelen, "%s", line);
-    const char *kvm_words[] = { "-accel", "kvm", "-cpu", "host" }, *tcg_words[] = { "-accel", "tcg" };
-    const char **w = kvm ? kvm_words : tcg_words;
-    int n = kvm ? 4 : 2;
-    if (n > max)
-        return -1;
-    for (int i = 0; i < n; i++)
-        snprintf(words[i], 64, "%s", w[i]);
-    return n;
+    return accel_words(kvm, words, max);
 }
 
 int write_file_atomic(const char *path, const char *data, size_t len)

@@ -18,6 +18,8 @@ int network_path(char *out, size_t len, const char *name, const char *file);
 /* The accelerator's QEMU arguments (scripts/accel, from the source tree or the install), split
  * into words in out (at most max); "kvm" or "tcg" into name. Returns the count, or -1. */
 int accel_args(char words[][64], int max, char *name, size_t namelen);
+/* Where a command hands the probe's answer ("kvm" or "tcg") to the monitors it starts. */
+#define ACCEL_ENV "MAYFLY_ACCEL_PROBED"
 
 /* The running binary's path (for the monitors, which are `mayfly monitor NAME`). */
 int self_exe(char *out, size_t len);
