@@ -119,11 +119,11 @@ fleet_refuses "a missing image" "bad.yaml:3" $'services:\n  web:\n    image: no/
 
 # --- three detached services come up healthy ---------------------------------------------------
 p1=$(free_port) p2=$(free_port) p3=$(free_port)
-out1=$("$mayfly" run -d --name web1 -m 16M -p "$p1:80" --restart on-failure --health http:80/ build/httpd.elf 2>&1)
-out2=$("$mayfly" run -d --name web2 -m 16M -p "127.0.0.1:$p2:80" --health http:80/ build/httpd.elf 2>&1)
-out3=$("$mayfly" run -d --name echo1 -m 16M -p "$p3:7" --restart always --health tcp:7 build/echo.elf 2>&1)
+out1=$("$mayfly" run -d --name web1 -m 16M -p "$p1:80" --restart on-failure --health http:80/ build/httpd.elf 2>"$work/run1.err")
+out2=$("$mayfly" run -d --name web2 -m 16M -p "127.0.0.1:$p2:80" --health http:80/ build/httpd.elf 2>"$work/run2.err")
+out3=$("$mayfly" run -d --name echo1 -m 16M -p "$p3:7" --restart always --health tcp:7 build/echo.elf 2>"$work/run3.err")
 check "run -d prints the instance's name" "$([ "$out1" = web1 ] && [ "$out2" = web2 ] && [ "$out3" = echo1 ]; echo $?)" \
-  "printed: $out1 / $out2 / $out3"
+  "printed: $out1 / $out2 / $out3; $(cat "$work"/run?.err)"
 healthy=0
 wait_for 60 bash -c "[ \$('$mayfly' ps | grep -c ' healthy ') = 3 ]" && healthy=1
 check "ps shows three detached services healthy" "$([ $healthy = 1 ]; echo $?)" "$("$mayfly" ps -a)"
