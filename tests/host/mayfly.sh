@@ -180,7 +180,11 @@ check "up --saved leaves a stopped instance stopped" "$(state_is web2 'exited(0)
 "$mayfly" start echo1 >/dev/null 2>&1
 wait $!
 wait_for 30 state_is echo1 healthy
-n=$(pgrep -fc -- "$MAYFLY_STATE/instances/echo1/")
+# (from /proc: a minimal Debian has no procps)
+n=0
+for f in /proc/[0-9]*/cmdline; do
+  tr '\0' ' ' <"$f" 2>/dev/null | grep -q "^qemu-system-x86_64 .*$MAYFLY_STATE/instances/echo1/" && n=$((n + 1))
+done
 check "two starts at once give one monitor and one QEMU" "$([ "$n" = 1 ] && state_is echo1 healthy; echo $?)" \
   "$n QEMUs; $("$mayfly" ps -a)"
 
