@@ -108,7 +108,7 @@ int cmd_rm(int argc, char **argv)
             }
             instance_stop(argv[i], 0, 0);
         }
-        if (instance_remove(argv[i], 0) < 0)
+        if (instance_remove_service(argv[i]) < 0)
             rc = EXIT_FAILED;
         else
             printf("%s\n", argv[i]);

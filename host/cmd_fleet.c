@@ -181,7 +181,7 @@ int cmd_down(int argc, char **argv)
             network_release_all(name);  /* leased by an up that failed before starting it */
             continue;
         }
-        if (instance_stop(name, grace, 0) < 0 || instance_remove(name, 0) < 0)
+        if (instance_stop(name, grace, 0) < 0 || instance_remove_service(name) < 0)
             rc = EXIT_FAILED;
         else
             printf("%s: removed\n", name);

@@ -42,6 +42,24 @@ static void json_words(const char *key, char words[][SPEC_WORD_MAX], int n)
     printf("],\n");
 }
 
+/* A service's replicas, as its front counts them (the front file): name, ready, active, served. */
+static void json_replicas(const char *name)
+{
+    char path[PATH_MAX], rname[SPEC_NAME_MAX + 1];
+    int ready, active, n = 0;
+    long long served;
+    printf("    \"replicas\": [");
+    FILE *f = instance_path(path, sizeof path, name, "front") == 0 ? fopen(path, "r") : NULL;
+    while (f && fscanf(f, "%63s %d %d %lld", rname, &ready, &active, &served) == 4) {
+        printf("%s{\"name\": ", n++ ? ", " : "");
+        json_string(rname);
+        printf(", \"ready\": %s, \"active\": %d, \"served\": %lld}", ready ? "true" : "false", active, served);
+    }
+    if (f)
+        fclose(f);
+    printf("],\n");
+}
+
 static void inspect_one(const char *name, const struct spec *s, const struct status *st, const char *live)
 {
     char buf[PATH_MAX];
@@ -94,6 +112,7 @@ static void inspect_one(const char *name, const struct spec *s, const struct sta
     json_words("env", (char (*)[SPEC_WORD_MAX])s->env, s->nenv);
     json_words("kernel_options", (char (*)[SPEC_WORD_MAX])s->kernel, s->nkernel);
     json_words("args", (char (*)[SPEC_WORD_MAX])s->app, s->napp);
+    json_replicas(name);
     json_field("error", st->error, 0);
     instance_path(buf, sizeof buf, name, "console.log");
     json_field("log", buf, 1);

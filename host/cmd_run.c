@@ -16,7 +16,8 @@
 static const char run_usage[] =
     "usage: mayfly run [-d] [--rm] [--name NAME] [-p [IP:]HOST:GUEST[/udp]]... [-v DISK[:PATH][:ro]]...\n"
     "                  [-e NAME=VALUE]... [-m SIZE] [--restart no|on-failure[:N]|always]\n"
-    "                  [--health http:PORT/PATH|tcp:PORT] [--net NETWORK]... IMAGE [kernel options] [-- app args]\n";
+    "                  [--health http:PORT/PATH|tcp:PORT] [--net NETWORK]... [--replicas N] [--on-demand [--idle DURATION]]\n"
+    "                  IMAGE [kernel options] [-- app args]\n";
 
 /* httpd-3fa2 from build/httpd.elf: the image's stem made a valid name, and four random hex digits */
 static void generate_name(const char *image, char *out, size_t len)
@@ -64,9 +65,26 @@ static int networks_exist(const struct spec *s)
     return 1;
 }
 
+/* A service behind a front: TCP ports to hold, a name with room for its replicas'. */
+static int front_fits(const struct spec *s)
+{
+    char err[SPEC_ERR_MAX];
+    if (!s->replicas && !s->on_demand)
+        return 1;
+    if (!s->nports) {
+        fprintf(stderr, "mayfly: '%s': --replicas and --on-demand need a published port (-p) for the front to hold\n", s->name);
+        return 0;
+    }
+    if (spec_check_front(s, err, sizeof err) < 0) {
+        fprintf(stderr, "mayfly: %s\n", err);
+        return 0;
+    }
+    return 1;
+}
+
 int run_detached(const struct spec *s)
 {
-    if (!networks_exist(s))
+    if (!networks_exist(s) || !front_fits(s))
         return EXIT_USAGE;
     if (instance_create(s) < 0)
         return EXIT_FAILED;
@@ -77,7 +95,7 @@ int run_detached(const struct spec *s)
     return instance_wait_started(s->name, START_WAIT_MS) == 0 ? 0 : EXIT_NOT_STARTED;
 }
 
-enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP };
+enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP, OPT_REPLICAS, OPT_ON_DEMAND, OPT_IDLE };
 
 static int usage_error(const char *fmt, const char *what)
 {
@@ -96,11 +114,13 @@ int cmd_run(int argc, char **argv)
         { "restart", required_argument, 0, OPT_RESTART }, { "health", required_argument, 0, OPT_HEALTH },
         { "net", required_argument, 0, OPT_NET }, { "network", required_argument, 0, OPT_NET },
         { "rm", no_argument, 0, OPT_RM },         { "help", no_argument, 0, OPT_HELP },
+        { "replicas", required_argument, 0, OPT_REPLICAS }, { "on-demand", no_argument, 0, OPT_ON_DEMAND },
+        { "idle", required_argument, 0, OPT_IDLE },
         { 0, 0, 0, 0 },
     };
     static struct spec s;
     spec_init(&s);
-    int detach = 0, remove_after = 0, c;
+    int detach = 0, remove_after = 0, idle = 0, c;
     char err[SPEC_ERR_MAX];
     opterr = 0;
     optind = 1;
@@ -118,6 +138,9 @@ int cmd_run(int argc, char **argv)
         case OPT_RESTART: rc = spec_parse_restart(optarg, &s.restart, &s.restart_max, err, sizeof err); break;
         case OPT_HEALTH: rc = spec_parse_health(optarg, &s.health, err, sizeof err); break;
         case OPT_NET: rc = spec_add_net(&s, optarg, err, sizeof err); break;
+        case OPT_REPLICAS: rc = spec_parse_replicas(optarg, &s.replicas, err, sizeof err); break;
+        case OPT_ON_DEMAND: s.on_demand = 1; if (!s.idle_s) s.idle_s = SPEC_IDLE_DEFAULT_S; break;
+        case OPT_IDLE: rc = spec_parse_duration(optarg, &idle, err, sizeof err); break;
         case OPT_HELP: fputs(run_usage, stdout); return 0;
         case ':': return usage_error("flag '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown flag '%s'", argv[optind - 1]);
@@ -125,6 +148,10 @@ int cmd_run(int argc, char **argv)
         if (rc < 0)
             return usage_error("%s", err);
     }
+    if (idle && !s.on_demand)
+        return usage_error("%s", "--idle is for a service started --on-demand");
+    if (idle)
+        s.idle_s = idle;
     if (optind >= argc)
         return usage_error("%s", "no IMAGE given");
     if (spec_set_image(&s, argv[optind], err, sizeof err) < 0)
@@ -156,7 +183,7 @@ int cmd_run(int argc, char **argv)
             printf("%s\n", s.name);
         return rc;
     }
-    if (!networks_exist(&s))
+    if (!networks_exist(&s) || !front_fits(&s))
         return EXIT_USAGE;
     /* Ctrl-C from here on is the monitor's to handle (the power button), even before it runs */
     sigset_t stops;
@@ -169,6 +196,6 @@ int cmd_run(int argc, char **argv)
         return EXIT_FAILED;
     int status = monitor_run(s.name, 1, -1);
     if (remove_after)
-        instance_remove(s.name, 0);
+        instance_remove_service(s.name);
     return status;
 }

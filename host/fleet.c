@@ -13,12 +13,12 @@
 #define QUOTE_MAX 32                                /* bytes of an over-long value quoted back */
 #define BLANKS " \t\r\n"
 
-enum service_key { K_IMAGE, K_PORTS, K_VOLUMES, K_ENV, K_MEMORY, K_RESTART, K_HEALTH, K_NETWORKS,
+enum service_key { K_IMAGE, K_PORTS, K_VOLUMES, K_ENV, K_MEMORY, K_RESTART, K_HEALTH, K_NETWORKS, K_REPLICAS,
                    K_COMMAND, K_COUNT };
 static const char *const service_keys[K_COUNT] = {
-    "image", "ports", "volumes", "env", "memory", "restart", "health", "networks", "command",
+    "image", "ports", "volumes", "env", "memory", "restart", "health", "networks", "replicas", "command",
 };
-#define SERVICE_KEYS_KNOWN "image, ports, volumes, env, memory, restart, health, networks, command"
+#define SERVICE_KEYS_KNOWN "image, ports, volumes, env, memory, restart, health, networks, replicas, command"
 
 struct reader {
     yaml_parser_t parser;
@@ -370,6 +370,11 @@ static int parse_setting(struct reader *r, struct spec *s, int index, enum servi
         if (single(r, who, "health") < 0)
             return -1;
         rc = spec_parse_health(scalar(r), &s->health, sub, sizeof sub);
+        break;
+    case K_REPLICAS:
+        if (single(r, who, "replicas") < 0)
+            return -1;
+        rc = spec_parse_replicas(scalar(r), &s->replicas, sub, sizeof sub);
         break;
     case K_COUNT:
         break;

@@ -380,3 +380,18 @@ long long instance_rss_bytes(const struct status *st)
         fclose(f);
     return kib * 1024;
 }
+
+int instance_remove_service(const char *name)
+{
+    static struct spec s;
+    char err[SPEC_ERR_MAX], replica[SPEC_NAME_MAX + 1];
+    int n = instance_load_spec(name, &s, err, sizeof err) == 0 ? spec_replica_count(&s) : 0;
+    for (int i = 1; i <= n; i++) {
+        spec_replica_name(name, i, replica, sizeof replica);
+        if (instance_exists(replica)) {
+            instance_stop(replica, 0, 0);
+            instance_remove(replica, 0);
+        }
+    }
+    return instance_remove(name, 0);
+}

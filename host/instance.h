@@ -47,6 +47,8 @@ int instance_start(const char *name);
 /* Removes its state, and its network leases unless keep_leases (an instance replaced by one of
  * the same name keeps its addresses); it must not be active. */
 int instance_remove(const char *name, int keep_leases);
+/* instance_remove, and a service's replicas (NAME-1..) with it (its front has stopped them). */
+int instance_remove_service(const char *name);
 /* QEMU's resident memory, from /proc; 0 when it is not running. */
 long long instance_rss_bytes(const struct status *st);
 #endif

@@ -4,6 +4,7 @@
 #include "monitor.h"
 #include "clock.h"
 #include "console_log.h"
+#include "front.h"
 #include "health.h"
 #include "instance.h"
 #include "paths.h"
@@ -32,7 +33,10 @@
 #define BACKOFF_MAX_MS 30000
 #define STABLE_RUN_MS 10000             /* a run this long resets the backoff */
 #define HEALTH_INTERVAL_MS 1000
+#define HEALTH_STARTING_INTERVAL_MS 20 /* until the first success */
 #define HEALTH_TIMEOUT_MS 1000
+#define HEALTH_STARTING_TIMEOUT_MS 50 /* the first HEALTH_QUICK_PERIOD_MS: a booted guest answers in a few */
+#define HEALTH_QUICK_PERIOD_MS 3000
 #define HEALTH_RETRIES 3                /* failures in a row that make an instance unhealthy */
 #define HEALTH_START_PERIOD_MS 10000    /* failures before the first success count only after this */
 #define UNHEALTHY_GRACE_MS 2000         /* an unhealthy instance's power button, then the kill */
@@ -167,7 +171,7 @@ static int start_qemu(struct monitor *m)
     strcpy(m->st.health, m->spec.health.kind == HEALTH_NONE ? "none" : "starting");
     m->health_failures = 0;
     m->health_seen_ok = 0;
-    m->next_health_ms = m->started_ms + HEALTH_INTERVAL_MS;
+    m->next_health_ms = m->started_ms + HEALTH_STARTING_INTERVAL_MS;
     m->kill_at_ms = 0;
     m->forced_restart = 0;
     save(m);
@@ -266,9 +270,14 @@ static void stop_requested(struct monitor *m, int signo)
 static void check_health(struct monitor *m)
 {
     long long t = now_ms();
-    m->next_health_ms = t + HEALTH_INTERVAL_MS;
-    int ok = health_probe(&m->spec.health, m->st.health_port, HEALTH_TIMEOUT_MS);
+    /* before the first success a short probe: a SYN that QEMU's user network passes to a guest
+     * still booting goes unanswered until a retransmission a second later; a new try finds
+     * the guest sooner */
+    int quick = !m->health_seen_ok && now_ms() - m->started_ms < HEALTH_QUICK_PERIOD_MS;
+    int ok = health_probe(&m->spec.health, m->st.health_port, quick ? HEALTH_STARTING_TIMEOUT_MS : HEALTH_TIMEOUT_MS);
     const char *was = m->st.health, *now = was;
+    /* quickly until the first success: a front waits for "healthy" to hand over connections */
+    m->next_health_ms = now_ms() + (ok || m->health_seen_ok ? HEALTH_INTERVAL_MS : HEALTH_STARTING_INTERVAL_MS);
     if (ok) {
         m->health_failures = 0;
         m->health_seen_ok = 1;
@@ -442,6 +451,11 @@ int monitor_run(const char *name, int attach, int lock)
         return QEMU_START_FAILED;
     }
     fcntl(lock, F_SETFD, FD_CLOEXEC);  /* QEMU must not hold it: the lock is the monitor's life */
+    /* a service with replicas, or started on demand: this process is its front instead */
+    static struct spec svc;
+    char err[SPEC_ERR_MAX];
+    if (instance_load_spec(name, &svc, err, sizeof err) == 0 && (svc.replicas || svc.on_demand))
+        return front_run(&svc, attach);
     if (setup(&m, name, attach) < 0)
         return QEMU_START_FAILED;
     if (start_qemu(&m) < 0) {

@@ -255,6 +255,50 @@ int spec_parse_health(const char *text, struct health *out, char *err, size_t er
     return 0;
 }
 
+int spec_parse_replicas(const char *text, int *out, char *err, size_t errlen)
+{
+    const char *end;
+    long v;
+    if (parse_int(text, &end, SPEC_REPLICAS_MAX, &v) < 0 || *end || v < 1)
+        return spec_refuse(err, errlen, "replicas '%s' must be a number from 1 to %d", text, SPEC_REPLICAS_MAX);
+    *out = (int)v;
+    return 0;
+}
+
+int spec_parse_duration(const char *text, int *seconds, char *err, size_t errlen)
+{
+    const char *end;
+    long v;
+    if (parse_int(text, &end, 7L * 24 * 3600, &v) < 0 || v < 1)
+        return spec_refuse(err, errlen, "duration '%s' must be a positive number with s, m or h, as in 30s", text);
+    long unit = !*end || strcmp(end, "s") == 0 ? 1 : strcmp(end, "m") == 0 ? 60 : strcmp(end, "h") == 0 ? 3600 : 0;
+    if (!unit)
+        return spec_refuse(err, errlen, "duration '%s' has an unknown unit '%s' (s, m or h)", text, end);
+    *seconds = (int)(v * unit);
+    return 0;
+}
+
+int spec_check_front(const struct spec *s, char *err, size_t errlen)
+{
+    if (strlen(s->name) > SPEC_NAME_MAX - 3)
+        return spec_refuse(err, errlen, "name '%s': a service with replicas needs a name of at most %d characters",
+                           s->name, SPEC_NAME_MAX - 3);
+    for (int i = 0; i < s->nports; i++)
+        if (s->ports[i].udp)
+            return spec_refuse(err, errlen, "the front passes on TCP only, not port %d/udp", s->ports[i].host_port);
+    return 0;
+}
+
+void spec_replica_name(const char *service, int index, char *out, size_t len)
+{
+    snprintf(out, len, "%s-%d", service, index);
+}
+
+int spec_replica_count(const struct spec *s)
+{
+    return s->replicas ? s->replicas : s->on_demand ? 1 : 0;
+}
+
 int spec_add_port(struct spec *s, const char *text, char *err, size_t errlen)
 {
     if (s->nports == SPEC_PORTS_MAX)
@@ -413,6 +457,14 @@ int spec_save(const struct spec *s, FILE *f)
         spec_format_health(&s->health, buf, sizeof buf);
         put(f, "health", buf);
     }
+    if (s->replicas) {
+        snprintf(buf, sizeof buf, "%d", s->replicas);
+        put(f, "replicas", buf);
+    }
+    if (s->on_demand) {
+        snprintf(buf, sizeof buf, "%d", s->idle_s);
+        put(f, "on-demand-idle", buf);
+    }
     for (int i = 0; i < s->nports; i++) {
         const struct port_map *p = &s->ports[i];
         snprintf(buf, sizeof buf, "%s:%d:%d/%s", p->host_ip, p->host_port, p->guest_port, p->udp ? "udp" : "tcp");
@@ -484,6 +536,12 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
         return spec_parse_restart(v, &s->restart, &s->restart_max, err, errlen);
     if (strcmp(key, "health") == 0)
         return spec_parse_health(v, &s->health, err, errlen);
+    if (strcmp(key, "replicas") == 0)
+        return spec_parse_replicas(v, &s->replicas, err, errlen);
+    if (strcmp(key, "on-demand-idle") == 0) {
+        s->on_demand = 1;
+        return spec_parse_duration(v, &s->idle_s, err, errlen);
+    }
     if (strcmp(key, "port") == 0)
         return spec_add_port(s, v, err, errlen);
     if (strcmp(key, "volume-disk") == 0) {

@@ -58,6 +58,10 @@ struct spec {
     enum restart_policy restart;
     int restart_max;                    /* on-failure:N; 0 means no limit */
     struct health health;
+    /* a service behind a front (front.c): its replicas are instances NAME-1..NAME-N */
+    int replicas;                       /* 0: a plain instance */
+    int on_demand;                      /* no replica runs until a connection arrives */
+    int idle_s;                         /* on demand: stopped after this long without a connection */
     int nports, nvolumes, nenv, nnets, nkernel, napp;
     struct port_map ports[SPEC_PORTS_MAX];
     struct volume volumes[SPEC_VOLUMES_MAX];
@@ -68,6 +72,18 @@ struct spec {
 };
 
 #define SPEC_DEFAULT_MEM (64ull << 20)
+#define SPEC_REPLICAS_MAX 32
+#define SPEC_IDLE_DEFAULT_S 60
+
+/* --replicas N (1..SPEC_REPLICAS_MAX) and --idle DURATION (30s, 5m, 1h; a bare number is seconds). */
+int spec_parse_replicas(const char *text, int *out, char *err, size_t errlen);
+int spec_parse_duration(const char *text, int *seconds, char *err, size_t errlen);
+/* A service behind a front needs TCP ports to publish (the front holds them) and a name that
+ * leaves room for its replicas' (NAME-N). */
+int spec_check_front(const struct spec *s, char *err, size_t errlen);
+/* A service's replica INDEX (1-based) is the instance NAME-INDEX; 0 replicas for a plain one. */
+void spec_replica_name(const char *service, int index, char *out, size_t len);
+int spec_replica_count(const struct spec *s);
 
 void spec_init(struct spec *s);
 

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The front (mayfly run --replicas N / --on-demand): replicas behind one port, balanced and taken
+# out when killed; a service booted by its first connection, all connections made during the boot
+# answered, stopped when idle and back on the next request; systemd's socket handed over; no
+# descriptor leaked over 10,000 connections; flags that are wrong. Under a private state
+# directory, 127.0.0.1 only; every process ended on any exit (tests/host/mayfly_lib.sh).
+# Prints "ok NAME" or "not ok NAME: why" per check.
+set -u
+cd "$(dirname "$0")/../.."
+source tests/host/mayfly_lib.sh
+
+replicas_json() { "$mayfly" inspect "$1" | python3 -c "import json, sys; print(json.dumps(json.load(sys.stdin)[0]['replicas']))"; }
+served() { "$mayfly" inspect "$1" | python3 -c "import json, sys; r = [x for x in json.load(sys.stdin)[0]['replicas'] if x['name'] == '$2']; print(r[0]['served'] if r else -1)"; }
+fds_of() { ls "/proc/$1/fd" | wc -l; }
+
+# --- refusals -------------------------------------------------------------------------------------
+refuses "replicas of 0" "replicas '0' must be a number from 1 to 32" run -d --replicas 0 -p 8080:80 build/httpd.elf
+refuses "an idle time with an unknown unit" "unknown unit 'x'" run -d --on-demand --idle 5x -p 8080:80 build/httpd.elf
+refuses "--idle without --on-demand" "--idle is for a service started --on-demand" run -d --idle 5s -p 8080:80 build/httpd.elf
+refuses "replicas without a published port" "need a published port" run -d --replicas 2 build/httpd.elf
+refuses "a UDP port behind the front" "TCP only" run -d --replicas 2 -p 8080:7/udp build/echo.elf
+
+# --- two replicas behind one port: balanced ---------------------------------------------------------
+port=$(free_port)
+out=$("$mayfly" run -d --name web --replicas 2 -m 16M -p "$port:80" --health http:80/ build/httpd.elf 2>&1)
+wait_for 60 bash -c "[ \"\$('$mayfly' ps | awk '\$1 == \"web\" { print \$3 }')\" = 2/2 ]"
+ok=0
+for _ in $(seq 40); do http_ok "$port" && ok=$((ok + 1)); done
+sleep 1.2                                   # the front writes its counts once a second
+check "two replicas behind one port answer every request" "$([ $ok = 40 ]; echo $?)" "$ok of 40; $out; $("$mayfly" ps -a)"
+s1=$(served web web-1) s2=$(served web web-2)
+check "new connections take turns between idle replicas" "$([ "$s1" -ge 10 ] && [ "$s2" -ge 10 ]; echo $?)" "$(replicas_json web)"
+
+front=$(field web monitor_pid)
+fds_before=$(fds_of "$front")              # idle: its listener, epoll, signalfd, lock, logs
+
+# --- a replica killed under load is taken out; nothing after fails; it comes back --------------------
+python3 tests/lib/loadgen.py "$port" 8 4 >"$work/load.txt" &
+load=$!
+sleep 3
+killed_at=$(python3 -c 'import time; print(f"{time.monotonic():.6f}")')
+kill -9 "$(field web-1 qemu_pid)"
+wait "$load"
+verdict=$(python3 - "$work/load.txt" "$killed_at" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+killed = float(sys.argv[2])
+rows = [l.split(None, 2)[:2] for l in lines if l and l[0].isdigit()]
+before = [int(ok) for t, ok in rows if float(t) < killed - 0.2]
+after = [int(ok) for t, ok in rows if float(t) > killed + 0.5]
+print(len(before), sum(before), len(after), sum(after))
+PY
+)
+read -r nb okb na oka <<<"$verdict"
+check "a replica killed under load: every request after it was taken out succeeds" \
+  "$([ "$na" -ge 20 ] && [ "$oka" = "$na" ] && [ "$okb" = "$nb" ]; echo $?)" \
+  "before the kill $okb of $nb ok, after it $oka of $na ok"
+before=$(served web web-1)
+wait_for 60 bash -c "[ \"\$('$mayfly' ps | awk '\$1 == \"web\" { print \$3 }')\" = 2/2 ]"
+for _ in $(seq 20); do http_ok "$port"; done
+sleep 1.2
+check "the restarted replica is put back into rotation" "$([ "$(served web web-1)" -gt "$before" ]; echo $?)" \
+  "web-1 served $before, then $(served web web-1); $("$mayfly" ps -a)"
+
+# --- no descriptor leaks over 10,000 connections -------------------------------------------------------
+python3 - "$port" <<'PY' >"$work/many.txt"
+import socket, sys, threading
+port, per, bad = int(sys.argv[1]), 1250, [0]
+def worker():
+    for _ in range(per):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                data = b""
+                while (chunk := s.recv(65536)):
+                    data += chunk
+            if not data.startswith(b"HTTP/1.1 200"):
+                bad[0] += 1
+        except OSError:
+            bad[0] += 1
+ts = [threading.Thread(target=worker) for _ in range(8)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(8 * per, bad[0])
+PY
+read -r total bad <"$work/many.txt"
+# a connection the client gave up on lasts until its backend ends too: wait for the front to be idle
+wait_for 60 bash -c "[ \$(ls /proc/$front/fd | wc -l) -le $fds_before ]"
+fds_after=$(fds_of "$front")
+check "the front holds as many descriptors after 10,000 connections as before" \
+  "$([ "$total" = 10000 ] && [ "$bad" = 0 ] && [ "$fds_after" = "$fds_before" ]; echo $?)" \
+  "$bad of $total failed; descriptors $fds_before before, $fds_after after"
+out=$("$mayfly" rm -f web 2>&1)
+check "rm -f removes the service and its replicas" "$(! "$mayfly" ps -a | grep -Eq '^web(-[0-9]+)? '; echo $?)" "$out; $("$mayfly" ps -a)"
+
+# --- on demand: booted by the first connection, stopped when idle, back on the next ------------------
+port=$(free_port)
+"$mayfly" run -d --name od --on-demand --idle 3s -m 16M -p "$port:80" --health http:80/ build/httpd.elf >/dev/null 2>&1
+check "an on-demand service runs no VM before its first connection" "$(state_is od idle && state_is od-1 created; echo $?)" \
+  "$("$mayfly" ps -a)"
+check "a cold request to an on-demand service is answered" "$(http_ok "$port"; echo $?)" "$("$mayfly" ps -a)"
+check "after its idle time the service's VM is stopped" "$(wait_for 30 state_is od-1 'exited(0)' && state_is od idle; echo $?)" \
+  "$("$mayfly" ps -a)"
+python3 - "$port" <<'PY' >"$work/burst.txt" 2>&1
+import socket, sys, threading
+port, ok = int(sys.argv[1]), []
+def one():
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            data = b""
+            while (chunk := s.recv(65536)):
+                data += chunk
+        ok.append(data.startswith(b"HTTP/1.1 200"))
+        if not ok[-1]:
+            print(f"answer of {len(data)} bytes: {data[:40]!r}", file=sys.stderr)
+    except OSError as e:
+        ok.append(False)
+        print(repr(e), file=sys.stderr)
+ts = [threading.Thread(target=one) for _ in range(50)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(sum(ok))
+PY
+check "50 connections opened during one boot are all answered" "$([ "$(tail -n 1 "$work/burst.txt")" = 50 ]; echo $?)" \
+  "$(cat "$work/burst.txt") of 50"
+check "it is back after the next request" "$(state_is od 1/1 && state_is od-1 healthy; echo $?)" "$("$mayfly" ps -a)"
+"$mayfly" rm -f od >/dev/null 2>&1
+
+# --- systemd socket activation: the front takes the socket it is given ----------------------------------
+port=$(free_port)
+systemd-socket-activate -l "127.0.0.1:$port" "$mayfly" run --rm --name sa --on-demand -m 16M -p "$port:80" \
+  --health http:80/ build/httpd.elf >"$work/sa.log" 2>&1 &
+sa=$!
+wait_for 10 grep -q 'Listening on' "$work/sa.log"
+check "under systemd's socket activation the front serves the socket it is handed" "$(http_ok "$port"; echo $?)" \
+  "$(tail -5 "$work/sa.log")"
+kill -TERM "$sa"
+wait "$sa"
+status=$?
+check "the activated front stops on SIGTERM and --rm removes it" "$([ $status = 0 ] && ! "$mayfly" ps -a | grep -Eq '^sa(-1)? '; echo $?)" \
+  "status $status; $("$mayfly" ps -a); $(tail -3 "$work/sa.log")"
+
+left=$(for pid in $(owned_pids); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60; echo; done)
+check "no QEMU, monitor or front is left running" "$([ -z "$(tr -d '\n' <<<"$left")" ]; echo $?)" "left: $left"
