@@ -48,6 +48,8 @@ if service_start httpd build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-:8
   fi
   checks httpd-curl tests/services/httpd_curl.sh "$port" apps/httpd/www
   checks httpd-raw python3 tests/services/httpd_raw.py "$port" apps/httpd/www
+  # a new connection per request, thousands of them: none may hang (lwIP's TIME-WAIT, TCP_MSL)
+  checks httpd-churn python3 tests/services/httpd_churn.py "$port" 10
   service_stop httpd
 fi
 
