@@ -193,6 +193,7 @@ install: $(BUILD)/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
 	install -D -m 755 scripts/accel $(DESTDIR)$(PREFIX)/lib/mayfly/accel
 	install -D -m 644 -t $(DESTDIR)$(PREFIX)/lib/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/mayfly/README.md
+	install -D -m 644 -t $(DESTDIR)$(PREFIX)/share/doc/mayfly/examples host/examples/*
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/mayfly|g' host/mayfly.service.in \
 	  > $(DESTDIR)$(PREFIX)/lib/systemd/system/mayfly.service

@@ -141,5 +141,12 @@ status=$?
 check "the activated front stops on SIGTERM and --rm removes it" "$([ $status = 0 ] && ! "$mayfly" ps -a | grep -Eq '^sa(-1)? '; echo $?)" \
   "status $status; $("$mayfly" ps -a); $(tail -3 "$work/sa.log")"
 
+# --- the example units for socket activation -------------------------------------------------------
+sed -e "s|/usr/local/bin/mayfly|$mayfly|" -e "s|/usr/local/lib/mayfly/httpd.elf|$root/build/httpd.elf|" \
+  host/examples/mayfly-web.service >"$work/mayfly-web.service"
+cp host/examples/mayfly-web.socket "$work/"
+out=$(systemd-analyze verify "$work/mayfly-web.socket" "$work/mayfly-web.service" 2>&1)
+check "systemd-analyze verify accepts the socket-activation example" "$([ $? = 0 ]; echo $?)" "$out"
+
 left=$(for pid in $(owned_pids); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60; echo; done)
 check "no QEMU, monitor or front is left running" "$([ -z "$(tr -d '\n' <<<"$left")" ]; echo $?)" "left: $left"
