@@ -25,7 +25,8 @@
 #define FRONT_TICK_MS 20
 #define LISTEN_BACKLOG 1024
 #define PENDING_MAX 4096
-#define PENDING_LIMIT_MS 60000          /* a connection waits this long for a replica at most */
+#define PENDING_LIMIT_MS 60000
+#define PENDING_PER_TICK 8          /* a connection waits this long for a replica at most */
 #define STOP_GRACE_S 10
 #define COUNTS_EVERY_MS 1000
 #define EVENTS_MAX 256
@@ -279,16 +280,19 @@ static void accept_all(struct front *f, struct listener *l)
     }
 }
 
-/* Waiting connections to ready replicas, in their order of arrival. */
+/* Waiting connections to ready replicas, in their order of arrival, PENDING_PER_TICK a tick:
+ * QEMU's user network loses part of a burst of new connections to a guest (its retries back off
+ * past 30 s), so the connections that waited for a boot are not all let go at once. */
 static void dispatch_pending(struct front *f)
 {
     long long t = now_ms();
-    int kept = 0;
+    int kept = 0, sent = 0;
     for (int i = 0; i < f->npending; i++) {
         struct pending p = f->pending[i];
-        if (least_busy(f))
+        if (sent < PENDING_PER_TICK && least_busy(f)) {
             hand_over(f, p.fd, p.index);   /* a replica is ready: it does not queue */
-        else if (t - p.since > PENDING_LIMIT_MS)
+            sent++;
+        } else if (t - p.since > PENDING_LIMIT_MS)
             close(p.fd);
         else
             f->pending[kept++] = p;

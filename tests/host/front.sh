@@ -35,6 +35,7 @@ front=$(field web monitor_pid)
 fds_before=$(fds_of "$front")              # idle: its listener, epoll, signalfd, lock, logs
 
 # --- a replica killed under load is taken out; nothing after fails; it comes back --------------------
+# (requests under way to the killed replica fail with it: only those begun after count)
 python3 tests/lib/loadgen.py "$port" 8 4 >"$work/load.txt" &
 load=$!
 sleep 3
@@ -53,7 +54,7 @@ PY
 )
 read -r nb okb na oka <<<"$verdict"
 check "a replica killed under load: every request after it was taken out succeeds" \
-  "$([ "$na" -ge 20 ] && [ "$oka" = "$na" ] && [ "$okb" = "$nb" ]; echo $?)" \
+  "$([ "$na" -ge 20 ] && [ "$oka" = "$na" ]; echo $?)" \
   "before the kill $okb of $nb ok, after it $oka of $na ok"
 before=$(served web web-1)
 wait_for 60 bash -c "[ \"\$('$mayfly' ps | awk '\$1 == \"web\" { print \$3 }')\" = 2/2 ]"
@@ -99,7 +100,7 @@ port=$(free_port)
 check "an on-demand service runs no VM before its first connection" "$(state_is od idle && state_is od-1 created; echo $?)" \
   "$("$mayfly" ps -a)"
 check "a cold request to an on-demand service is answered" "$(http_ok "$port"; echo $?)" "$("$mayfly" ps -a)"
-check "after its idle time the service's VM is stopped" "$(wait_for 30 state_is od-1 'exited(0)' && state_is od idle; echo $?)" \
+check "after its idle time the service's VM is stopped" "$(wait_for 30 bash -c "$(declare -f ps_state state_is); mayfly=$mayfly; state_is od-1 'exited(0)' && state_is od idle"; echo $?)" \
   "$("$mayfly" ps -a)"
 python3 - "$port" <<'PY' >"$work/burst.txt" 2>&1
 import socket, sys, threading
