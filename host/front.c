@@ -285,19 +285,23 @@ static void accept_all(struct front *f, struct listener *l)
  * past 30 s), so the connections that waited for a boot are not all let go at once. */
 static void dispatch_pending(struct front *f)
 {
+    static struct pending waiting[PENDING_MAX];
     long long t = now_ms();
-    int kept = 0, sent = 0;
-    for (int i = 0; i < f->npending; i++) {
-        struct pending p = f->pending[i];
+    int n = f->npending, sent = 0;
+    /* from a copy: hand_over queues again (at the end of f->pending) when a replica refuses */
+    memcpy(waiting, f->pending, (size_t)n * sizeof waiting[0]);
+    f->npending = 0;
+    for (int i = 0; i < n; i++) {
+        struct pending p = waiting[i];
         if (sent < PENDING_PER_TICK && least_busy(f)) {
-            hand_over(f, p.fd, p.index);   /* a replica is ready: it does not queue */
+            hand_over(f, p.fd, p.index);
             sent++;
-        } else if (t - p.since > PENDING_LIMIT_MS)
+        } else if (t - p.since > PENDING_LIMIT_MS) {
             close(p.fd);
-        else
-            f->pending[kept++] = p;
+        } else {
+            f->pending[f->npending++] = p;
+        }
     }
-    f->npending = kept;
 }
 
 /* On demand: with no connection for idle_s, every replica's power button. */
