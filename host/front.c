@@ -26,7 +26,9 @@
 #define LISTEN_BACKLOG 1024
 #define PENDING_MAX 4096
 #define PENDING_LIMIT_MS 60000
-#define PENDING_PER_TICK 8          /* a connection waits this long for a replica at most */
+#define PENDING_PER_TICK 8
+#define OPENING_MAX 4
+#define OPENING_LIMIT_MS 1000           /* a backend that has not spoken by then counts as open */          /* a connection waits this long for a replica at most */
 #define STOP_GRACE_S 10
 #define COUNTS_EVERY_MS 1000
 #define EVENTS_MAX 256
@@ -46,6 +48,7 @@ struct replica {
     int wanted;                         /* should run */
     int ready;                          /* running and healthy: takes new connections */
     int active;                         /* connections open to it */
+    int opening;                        /* ... of which its guest has not answered yet */
     long long served;                   /* connections handed to it */
     pid_t refused_qemu;                 /* its port refused while this QEMU ran: out until another runs */
     pid_t qemu;                         /* the QEMU its status names */
@@ -219,12 +222,16 @@ static void refresh(struct front *f)
     save_counts(f);
 }
 
+/* A ready replica with room for one more opening connection, the least busy. QEMU's user
+ * network listens with a backlog of one, and a burst of connects to it waits out SYN
+ * retransmissions (a second, then three, ...) and loses some past 30 s: so a replica gets at
+ * most OPENING_MAX connections whose guest has not answered yet, the rest wait their turn. */
 static struct replica *least_busy(struct front *f)
 {
     struct replica *best = NULL;
     for (int k = 0; k < f->nreplicas; k++) {
         struct replica *r = &f->replicas[(f->rotate + k) % f->nreplicas];
-        if (r->ready && (!best || r->active < best->active))
+        if (r->ready && r->opening < OPENING_MAX && (!best || r->active < best->active))
             best = r;
     }
     return best;
@@ -243,16 +250,24 @@ static void hand_over(struct front *f, int fd, int index)
         return;
     }
     r->active++;
+    r->opening++;
     r->served++;
     f->rotate = (int)(r - f->replicas) + 1;
     f->last_activity = now_ms();
     if (splice_start(f->splices, fd, r->port[index], (int)(r - f->replicas) * SPEC_PORTS_MAX + index) < 0) {
         r->active--;
+        r->opening--;
         r->served--;
         r->ready = 0;                   /* its QEMU is gone: the others, or wait */
         r->refused_qemu = r->qemu;
         hand_over(f, fd, index);
     }
+}
+
+static void spliced_open(void *ctx, int tag)
+{
+    struct front *f = ctx;
+    f->replicas[tag / SPEC_PORTS_MAX].opening--;
 }
 
 /* A pair ended. A replica whose port refused (its QEMU is gone, its monitor has not said so
@@ -327,7 +342,7 @@ static int setup(struct front *f, const struct spec *svc, int attach)
     f->svc = svc;
     f->attach = attach;
     f->ep = epoll_create1(EPOLL_CLOEXEC);
-    f->splices = splice_new(f->ep, spliced_done, f);
+    f->splices = splice_new(f->ep, spliced_done, spliced_open, f);
     status_load(svc->name, &f->st);
     proc_id_of(getpid(), &f->st.monitor);
     strcpy(f->st.state, "running");
@@ -431,6 +446,7 @@ int front_run(const struct spec *svc, int attach)
             continue;
         }
         refresh(&f);
+        splice_open_after(f.splices, OPENING_LIMIT_MS);
         dispatch_pending(&f);
         stop_if_idle(&f);
     }

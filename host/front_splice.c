@@ -2,6 +2,7 @@
  * interest is recomputed from the buffers, so a full buffer stops reading and an empty one
  * stops writing. */
 #include "front_splice.h"
+#include "clock.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@ struct pair {
     struct half up, down;               /* client to backend, backend to client */
     int connecting;
     int dead;                           /* ended: freed by splice_reap, after the events in hand */
+    int opened;                         /* opened() has been called */
+    long long started_ms;
     int tag;
     struct pair *next, **prevp;
 };
@@ -39,18 +42,20 @@ struct pair {
 struct splice_set {
     int ep;
     splice_done_fn done;
+    splice_open_fn opened;
     void *ctx;
     int count;
     struct pair *pairs;
     struct pair *dead;                  /* ended pairs that events of this round may still name */
 };
 
-struct splice_set *splice_new(int ep, splice_done_fn done, void *ctx)
+struct splice_set *splice_new(int ep, splice_done_fn done, splice_open_fn opened, void *ctx)
 {
     struct splice_set *s = calloc(1, sizeof *s);
     if (s) {
         s->ep = ep;
         s->done = done;
+        s->opened = opened;
         s->ctx = ctx;
     }
     return s;
@@ -77,6 +82,9 @@ static void end_pair(struct splice_set *s, struct pair *p, int give_back)
     p->dead = 1;
     p->next = s->dead;
     s->dead = p;
+    if (!p->opened)
+        s->opened(s->ctx, p->tag);
+    p->opened = 1;
     s->done(s->ctx, p->tag, client);
 }
 
@@ -143,6 +151,7 @@ int splice_start(struct splice_set *s, int client, int port, int tag)
     p->backend = (struct end){ SPLICE_KIND, backend, p, &p->down, &p->up, EPOLLOUT };
     p->connecting = 1;
     p->tag = tag;
+    p->started_ms = now_ms();
     struct epoll_event ce = { .events = EPOLLIN, .data.ptr = &p->client };
     struct epoll_event be = { .events = EPOLLOUT, .data.ptr = &p->backend };
     epoll_ctl(s->ep, EPOLL_CTL_ADD, client, &ce);
@@ -178,6 +187,10 @@ int splice_event(struct splice_set *s, void *ptr, unsigned events)
         end_pair(s, p, 0);
         return 1;
     }
+    if (!p->opened && (p->down.len || p->down.eof)) {
+        p->opened = 1;
+        s->opened(s->ctx, p->tag);
+    }
     if (p->up.shut && p->down.shut) {
         end_pair(s, p, 0);
         return 1;
@@ -194,4 +207,14 @@ void splice_reap(struct splice_set *s)
         s->dead = p->next;
         free(p);
     }
+}
+
+void splice_open_after(struct splice_set *s, int limit_ms)
+{
+    long long t = now_ms();
+    for (struct pair *p = s->pairs; p; p = p->next)
+        if (!p->opened && t - p->started_ms >= limit_ms) {
+            p->opened = 1;
+            s->opened(s->ctx, p->tag);
+        }
 }
