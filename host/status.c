@@ -82,10 +82,9 @@ int status_save(const char *name, const struct status *st)
     return write_file_atomic(path, buf, (size_t)n);
 }
 
-int proc_id_of(pid_t pid, struct proc_id *out)
+/* /proc/PID/stat's state letter (field 3) and start time (field 22), from one read. */
+static int read_stat(pid_t pid, char *state, unsigned long long *start)
 {
-    out->pid = 0;
-    out->start = 0;
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     FILE *f = fopen(path, "r");
@@ -96,9 +95,10 @@ int proc_id_of(pid_t pid, struct proc_id *out)
     buf[n] = '\0';
     /* the command name may hold spaces and ')': fields resume after the last ')' */
     char *p = strrchr(buf, ')');
-    if (!p)
+    if (!p || p[1] != ' ')
         return -1;
     p += 2;                             /* field 3, the state */
+    *state = *p;
     for (int field = 3; field < 22 && p; field++) {
         p = strchr(p, ' ');
         if (p)
@@ -106,29 +106,25 @@ int proc_id_of(pid_t pid, struct proc_id *out)
     }
     if (!p)
         return -1;
+    *start = strtoull(p, NULL, 10);
+    return 0;
+}
+
+int proc_id_of(pid_t pid, struct proc_id *out)
+{
+    char state;
+    out->pid = 0;
+    out->start = 0;
+    if (read_stat(pid, &state, &out->start) < 0)
+        return -1;
     out->pid = pid;
-    out->start = strtoull(p, NULL, 10);
     return 0;
 }
 
 int proc_alive(const struct proc_id *id)
 {
-    if (id->pid <= 0)
-        return 0;
-    struct proc_id now;
-    if (proc_id_of(id->pid, &now) < 0)
-        return 0;
+    char state;
+    unsigned long long start;
     /* a zombie still has its /proc entry: it is not running */
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)id->pid);
-    FILE *f = fopen(path, "r");
-    if (f) {
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        char *p = strrchr(buf, ')');
-        if (p && p[1] == ' ' && p[2] == 'Z')
-            return 0;
-    }
-    return now.start == id->start;
+    return id->pid > 0 && read_stat(id->pid, &state, &start) == 0 && state != 'Z' && start == id->start;
 }
