@@ -42,18 +42,25 @@ static void json_words(const char *key, char words[][SPEC_WORD_MAX], int n)
     printf("],\n");
 }
 
-/* A service's replicas, as its front counts them (the front file): name, ready, active, served. */
+/* A service's replicas, as its front counts them (the front file, front.c): after the line
+ * "image PATH updated|updating", one per instance: name, ready, active, served, role, and
+ * whether it runs the service's image, how often the front started it. */
 static void json_replicas(const char *name)
 {
-    char path[PATH_MAX], rname[SPEC_NAME_MAX + 1];
-    int ready, active, n = 0;
-    long long served;
+    char path[PATH_MAX], rname[SPEC_NAME_MAX + 1], role[16], line[PATH_MAX + 64];
+    int ready, active, current, n = 0;
+    long long served, starts;
     printf("    \"replicas\": [");
     FILE *f = instance_path(path, sizeof path, name, "front") == 0 ? fopen(path, "r") : NULL;
-    while (f && fscanf(f, "%63s %d %d %lld", rname, &ready, &active, &served) == 4) {
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%63s %d %d %lld %15s %d %lld", rname, &ready, &active, &served, role, &current, &starts) != 7)
+            continue;
         printf("%s{\"name\": ", n++ ? ", " : "");
         json_string(rname);
-        printf(", \"ready\": %s, \"active\": %d, \"served\": %lld}", ready ? "true" : "false", active, served);
+        printf(", \"role\": ");
+        json_string(role);
+        printf(", \"ready\": %s, \"active\": %d, \"served\": %lld, \"current_image\": %s, \"starts\": %lld}",
+               ready ? "true" : "false", active, served, current ? "true" : "false", starts);
     }
     if (f)
         fclose(f);

@@ -63,7 +63,7 @@ int cmd_ps(int argc, char **argv)
             continue;
         }
         shown_state(&st, state, sizeof state);
-        if (st.started_at && (strcmp(live, "running") == 0 || strcmp(live, "stopping") == 0 || strcmp(live, "lost") == 0))
+        if (st.started_at && (strcmp(live, "running") == 0 || strcmp(live, "paused") == 0 || strcmp(live, "stopping") == 0 || strcmp(live, "lost") == 0))
             format_duration(time(NULL) - st.started_at, uptime, sizeof uptime);
         for (int p = 0; p < s.nports; p++) {
             char one[64];

@@ -17,6 +17,7 @@ static const char run_usage[] =
     "usage: mayfly run [-d] [--rm] [--name NAME] [-p [IP:]HOST:GUEST[/udp]]... [-v DISK[:PATH][:ro]]...\n"
     "                  [-e NAME=VALUE]... [-m SIZE] [--restart no|on-failure[:N]|always]\n"
     "                  [--health http:PORT/PATH|tcp:PORT] [--net NETWORK]... [--replicas N] [--on-demand [--idle DURATION]]\n"
+    "                  [--warm N] [--per-request]\n"
     "                  IMAGE [kernel options] [-- app args]\n";
 
 /* httpd-3fa2 from build/httpd.elf: the image's stem made a valid name, and four random hex digits */
@@ -69,10 +70,10 @@ static int networks_exist(const struct spec *s)
 static int front_fits(const struct spec *s)
 {
     char err[SPEC_ERR_MAX];
-    if (!s->replicas && !s->on_demand)
+    if (!spec_has_front(s))
         return 1;
     if (!s->nports) {
-        fprintf(stderr, "mayfly: '%s': --replicas and --on-demand need a published port (-p) for the front to hold\n", s->name);
+        fprintf(stderr, "mayfly: '%s': --replicas, --on-demand, --warm and --per-request need a published port (-p) for the front to hold\n", s->name);
         return 0;
     }
     if (spec_check_front(s, err, sizeof err) < 0) {
@@ -95,7 +96,7 @@ int run_detached(const struct spec *s)
     return instance_wait_started(s->name, START_WAIT_MS) == 0 ? 0 : EXIT_NOT_STARTED;
 }
 
-enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP, OPT_REPLICAS, OPT_ON_DEMAND, OPT_IDLE };
+enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP, OPT_REPLICAS, OPT_ON_DEMAND, OPT_IDLE, OPT_WARM, OPT_PER_REQUEST };
 
 static int usage_error(const char *fmt, const char *what)
 {
@@ -115,7 +116,8 @@ int cmd_run(int argc, char **argv)
         { "net", required_argument, 0, OPT_NET }, { "network", required_argument, 0, OPT_NET },
         { "rm", no_argument, 0, OPT_RM },         { "help", no_argument, 0, OPT_HELP },
         { "replicas", required_argument, 0, OPT_REPLICAS }, { "on-demand", no_argument, 0, OPT_ON_DEMAND },
-        { "idle", required_argument, 0, OPT_IDLE },
+        { "idle", required_argument, 0, OPT_IDLE }, { "warm", required_argument, 0, OPT_WARM },
+        { "per-request", no_argument, 0, OPT_PER_REQUEST },
         { 0, 0, 0, 0 },
     };
     static struct spec s;
@@ -141,6 +143,8 @@ int cmd_run(int argc, char **argv)
         case OPT_REPLICAS: rc = spec_parse_replicas(optarg, &s.replicas, err, sizeof err); break;
         case OPT_ON_DEMAND: s.on_demand = 1; if (!s.idle_s) s.idle_s = SPEC_IDLE_DEFAULT_S; break;
         case OPT_IDLE: rc = spec_parse_duration(optarg, &idle, err, sizeof err); break;
+        case OPT_WARM: rc = spec_parse_replicas(optarg, &s.warm, err, sizeof err); break;
+        case OPT_PER_REQUEST: s.per_request = 1; break;
         case OPT_HELP: fputs(run_usage, stdout); return 0;
         case ':': return usage_error("flag '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown flag '%s'", argv[optind - 1]);
@@ -148,8 +152,12 @@ int cmd_run(int argc, char **argv)
         if (rc < 0)
             return usage_error("%s", err);
     }
-    if (idle && !s.on_demand)
+    if (idle && !s.on_demand && !(s.warm && !s.per_request))
         return usage_error("%s", "--idle is for a service started --on-demand");
+    if (s.warm && !s.per_request && !s.on_demand) {     /* a warm pool is for what runs on demand */
+        s.on_demand = 1;
+        s.idle_s = SPEC_IDLE_DEFAULT_S;
+    }
     if (idle)
         s.idle_s = idle;
     if (optind >= argc)

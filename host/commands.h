@@ -17,6 +17,7 @@ int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
 int cmd_network(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 
 #define EXIT_USAGE 2
 #define EXIT_FAILED 1

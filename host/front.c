@@ -25,12 +25,13 @@
 #define FRONT_TICK_MS 20
 #define LISTEN_BACKLOG 1024
 #define PENDING_MAX 4096
-#define PENDING_LIMIT_MS 60000
+#define PENDING_LIMIT_MS 60000          /* a connection waits this long for a replica at most */
 #define PENDING_PER_TICK 8
 #define OPENING_MAX 4
-#define OPENING_LIMIT_MS 1000           /* a backend that has not spoken by then counts as open */          /* a connection waits this long for a replica at most */
+#define OPENING_LIMIT_MS 1000           /* a backend that has not spoken by then counts as open */
 #define STOP_GRACE_S 10
-#define COUNTS_EVERY_MS 1000
+#define DRAIN_LIMIT_MS 30000            /* a draining instance's connections get this long to end */
+#define COUNTS_EVERY_MS 250
 #define EVENTS_MAX 256
 #define LISTENER_KIND 0x11573
 #define SIGNALS_KIND 0x5164
@@ -42,16 +43,33 @@ struct listener {
     int index;                          /* which of the spec's ports */
 };
 
-struct replica {
+/* What a slot (an instance NAME-K) is for. */
+enum role {
+    ROLE_OFF,                           /* not running, or being stopped */
+    ROLE_SERVE,                         /* takes connections once healthy */
+    ROLE_WARM,                          /* the pool: booted, paused once healthy, resumed for a request */
+    ROLE_DRAIN,                         /* takes no more; stopped when its connections end */
+};
+static const char *const role_names[] = { "off", "serving", "warm", "draining" };
+
+struct slot {
     char name[SPEC_NAME_MAX + 1];
     int port[SPEC_PORTS_MAX];           /* its private 127.0.0.1 port for each of the spec's */
-    int wanted;                         /* should run */
-    int ready;                          /* running and healthy: takes new connections */
+    enum role role;
+    char image[PATH_MAX];               /* what it was started with: another than the service's is stale */
+    int ready;                          /* serving, running and healthy (or being resumed) */
+    int paused;                         /* warm, and its guest paused: a request may resume it */
+    int resuming;                       /* resumed; its status may say paused a moment longer */
+    pid_t pause_sent;                   /* the QEMU whose pause was asked */
+    int used;                           /* per request: its one connection has been handed over */
     int active;                         /* connections open to it */
     int opening;                        /* ... of which its guest has not answered yet */
     long long served;                   /* connections handed to it */
+    long long starts;                   /* times the front started it */
+    long long drain_since;
     pid_t refused_qemu;                 /* its port refused while this QEMU ran: out until another runs */
     pid_t qemu;                         /* the QEMU its status names */
+    struct proc_id monitor;             /* its monitor, as its status names it */
     struct proc_id stopping;            /* the monitor a stop waits for */
 };
 
@@ -61,21 +79,23 @@ struct pending {
 };
 
 struct front {
-    const struct spec *svc;
+    struct spec svc;                    /* the service; an update changes its image */
     int attach, ep, stopping;
     struct { int kind, fd; } signals;
     struct listener listeners[SPEC_PORTS_MAX];
     int nlisteners;
-    struct replica replicas[SPEC_REPLICAS_MAX];
-    int nreplicas;
+    struct slot slots[SPEC_SLOTS_MAX];
+    int nslots, nserve;                 /* slots, and how many serve at once */
     struct pending pending[PENDING_MAX];
     int npending;
     struct splice_set *splices;
+    int demand;                         /* on demand: a connection has asked for the replicas */
     long long last_activity;
     struct status st;
     char shown[16];
     int rotate;                         /* where the search for the least busy starts: ties take turns */
-    long long saved_served, saved_at;
+    char counts[SPEC_SLOTS_MAX * 128 + PATH_MAX + 32];  /* the front file as last written */
+    long long counts_at;
 };
 
 static int free_port(void)
@@ -97,8 +117,8 @@ static int open_listeners(struct front *f)
 {
     const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
     int passed = pid && fds && atoi(pid) == getpid() ? atoi(fds) : 0;
-    for (int i = 0; i < f->svc->nports; i++) {
-        const struct port_map *p = &f->svc->ports[i];
+    for (int i = 0; i < f->svc.nports; i++) {
+        const struct port_map *p = &f->svc.ports[i];
         int fd;
         if (i < passed) {
             fd = SD_LISTEN_FDS_START + i;
@@ -111,7 +131,7 @@ static int open_listeners(struct front *f)
             fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
                 bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
-                fprintf(stderr, "mayfly: '%s': cannot listen on %s:%d: %s\n", f->svc->name, p->host_ip, p->host_port,
+                fprintf(stderr, "mayfly: '%s': cannot listen on %s:%d: %s\n", f->svc.name, p->host_ip, p->host_port,
                         strerror(errno));
                 return -1;
             }
@@ -126,140 +146,320 @@ static int open_listeners(struct front *f)
     return 0;
 }
 
-/* Each replica: the service's spec under its own name, with private ports in place of the
- * published ones, a health check (the service's, or tcp: on its first port) and a restart
- * policy (the service's, or on-failure: a killed replica comes back into rotation). */
-static int create_replicas(struct front *f)
+/* The slots' names, and no instance of an earlier front left under them: its ports are not ours. */
+static void init_slots(struct front *f)
+{
+    f->nserve = spec_replica_count(&f->svc);
+    f->nslots = spec_slot_count(&f->svc);
+    for (int i = 0; i < f->nslots; i++) {
+        struct slot *s = &f->slots[i];
+        spec_replica_name(f->svc.name, i + 1, s->name, sizeof s->name);
+        if (instance_exists(s->name)) {
+            instance_stop(s->name, 0, 0);
+            instance_remove(s->name, 1);
+        }
+    }
+}
+
+static int slot_free(const struct slot *s)
+{
+    return s->role == ROLE_OFF && !proc_alive(&s->stopping) && !instance_has_monitor(s->name);
+}
+
+static int stale(const struct front *f, const struct slot *s)
+{
+    return strcmp(s->image, f->svc.image) != 0;
+}
+
+/* Starts an instance in a free slot: the service's spec (its image now) under the slot's name,
+ * with private ports in place of the published ones, a health check (the service's, or tcp: on
+ * its first port) and a restart policy (the service's, or on-failure: a killed replica comes
+ * back into rotation). Returns the slot, or NULL when none is free. */
+static struct slot *slot_start(struct front *f, enum role role)
 {
     static struct spec r;
-    f->nreplicas = spec_replica_count(f->svc);
-    for (int i = 0; i < f->nreplicas; i++) {
-        struct replica *rep = &f->replicas[i];
-        spec_replica_name(f->svc->name, i + 1, rep->name, sizeof rep->name);
-        r = *f->svc;
-        snprintf(r.name, sizeof r.name, "%s", rep->name);
-        r.replicas = r.on_demand = r.idle_s = 0;
-        for (int p = 0; p < r.nports; p++) {
-            rep->port[p] = free_port();
-            snprintf(r.ports[p].host_ip, sizeof r.ports[p].host_ip, "127.0.0.1");
-            r.ports[p].host_port = rep->port[p];
-        }
-        if (r.health.kind == HEALTH_NONE) {
-            r.health.kind = HEALTH_TCP;
-            r.health.port = r.ports[0].guest_port;
-        }
-        if (r.restart == RESTART_NO)
-            r.restart = RESTART_ON_FAILURE;
-        if (instance_exists(r.name)) {  /* the last front's: its ports are not ours */
-            instance_stop(r.name, 0, 0);
-            instance_remove(r.name, 1);
-        }
-        if (instance_create(&r) < 0)
-            return -1;
+    struct slot *s = NULL;
+    for (int i = 0; i < f->nslots && !s; i++)
+        if (slot_free(&f->slots[i]))
+            s = &f->slots[i];
+    if (!s)
+        return NULL;
+    r = f->svc;
+    snprintf(r.name, sizeof r.name, "%s", s->name);
+    r.replicas = r.on_demand = r.idle_s = r.warm = r.per_request = 0;
+    for (int p = 0; p < r.nports; p++) {
+        s->port[p] = free_port();
+        snprintf(r.ports[p].host_ip, sizeof r.ports[p].host_ip, "127.0.0.1");
+        r.ports[p].host_port = s->port[p];
     }
+    if (r.health.kind == HEALTH_NONE) {
+        r.health.kind = HEALTH_TCP;
+        r.health.port = r.ports[0].guest_port;
+    }
+    if (r.restart == RESTART_NO)
+        r.restart = RESTART_ON_FAILURE;
+    if (instance_exists(r.name))
+        instance_remove(r.name, 1);     /* keeps its network addresses */
+    if (instance_create(&r) < 0)
+        return NULL;
+    long long starts = s->starts, served = s->served;
+    char name[sizeof s->name];
+    int port[SPEC_PORTS_MAX];
+    memcpy(name, s->name, sizeof name);
+    memcpy(port, s->port, sizeof port);
+    memset(s, 0, sizeof *s);
+    memcpy(s->name, name, sizeof name);
+    memcpy(s->port, port, sizeof port);
+    s->starts = starts + 1;
+    s->served = served;
+    s->role = role;
+    snprintf(s->image, sizeof s->image, "%s", f->svc.image);
+    instance_spawn_monitor(s->name);
+    return s;
+}
+
+/* Its power button (and a kill after STOP_GRACE_S); the slot is free once its monitor is gone. */
+static void slot_stop(struct slot *s)
+{
+    s->role = ROLE_OFF;
+    s->ready = s->paused = s->resuming = 0;
+    instance_stop_request(s->name, STOP_GRACE_S, 0, &s->stopping);
+}
+
+static void slot_drain(struct slot *s)
+{
+    s->role = ROLE_DRAIN;
+    s->ready = 0;
+    s->drain_since = now_ms();
+}
+
+/* A warm slot's guest resumed (its monitor's SIGUSR2: QMP cont) to serve: connections may be
+ * handed to it at once, QEMU holds them until its CPUs run. */
+static int slot_resume(struct front *f, struct slot *s)
+{
+    if (!proc_alive(&s->monitor) || kill(s->monitor.pid, SIGUSR2) < 0)
+        return -1;
+    s->role = ROLE_SERVE;
+    s->paused = 0;
+    s->resuming = s->ready = 1;
+    f->last_activity = now_ms();
     return 0;
 }
 
 static void save(struct front *f)
 {
-    int ready = 0, wanted = 0;
-    for (int i = 0; i < f->nreplicas; i++)
-        ready += f->replicas[i].ready, wanted += f->replicas[i].wanted;
+    int ready = 0, serving = 0;
+    for (int i = 0; i < f->nslots; i++)
+        if (f->slots[i].role == ROLE_SERVE)
+            serving++, ready += f->slots[i].ready;
     char shown[16];
-    if (!wanted)
+    if (!serving)
         snprintf(shown, sizeof shown, "idle");
     else
-        snprintf(shown, sizeof shown, "%d/%d", ready, f->nreplicas);
+        snprintf(shown, sizeof shown, "%d/%d", ready < f->nserve ? ready : f->nserve, f->nserve);
     if (strcmp(shown, f->shown) == 0)
         return;
     snprintf(f->shown, sizeof f->shown, "%s", shown);
     snprintf(f->st.health, sizeof f->st.health, "%s", shown);
-    status_save(f->svc->name, &f->st);
+    status_save(f->svc.name, &f->st);
 }
 
-/* STATE/instances/NAME/front: a line per replica, "NAME ready ACTIVE SERVED", for inspect;
- * written at most once a second, and only when something changed. */
+/* STATE/instances/NAME/front, for inspect and update: "image PATH updated|updating", then a
+ * line per slot in use, "NAME READY ACTIVE SERVED ROLE CURRENT STARTS". Written when it changes, at
+ * most every COUNTS_EVERY_MS. */
 static void save_counts(struct front *f)
 {
-    long long served = 0, t = now_ms();
-    for (int i = 0; i < f->nreplicas; i++)
-        served += f->replicas[i].served + f->replicas[i].ready * 1000000LL + f->replicas[i].active * 1000LL;
-    if (served == f->saved_served || t - f->saved_at < COUNTS_EVERY_MS)
-        return;
-    char path[PATH_MAX], text[SPEC_REPLICAS_MAX * 128];
+    static char text[sizeof f->counts];
+    long long t = now_ms();
+    int updating = 0;
     size_t len = 0;
-    for (int i = 0; i < f->nreplicas; i++) {
-        const struct replica *r = &f->replicas[i];
-        len += (size_t)snprintf(text + len, sizeof text - len, "%s %d %d %lld\n", r->name, r->ready, r->active, r->served);
+    for (int i = 0; i < f->nslots; i++)
+        updating |= f->slots[i].role != ROLE_OFF && stale(f, &f->slots[i]);
+    len += (size_t)snprintf(text + len, sizeof text - len, "image %s %s\n", f->svc.image, updating ? "updating" : "updated");
+    for (int i = 0; i < f->nslots; i++) {
+        const struct slot *s = &f->slots[i];
+        if (s->role != ROLE_OFF || s->active || s->served)
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s %d %d %lld %s %d %lld\n", s->name, s->ready,
+                                    s->active, s->served, role_names[s->role], s->role != ROLE_OFF && !stale(f, s),
+                                    s->starts);
     }
-    if (instance_path(path, sizeof path, f->svc->name, "front") == 0 && write_file_atomic(path, text, len) == 0) {
-        f->saved_served = served;
-        f->saved_at = t;
+    char path[PATH_MAX];
+    if (strcmp(text, f->counts) == 0 || t - f->counts_at < COUNTS_EVERY_MS)
+        return;
+    if (instance_path(path, sizeof path, f->svc.name, "front") == 0 && write_file_atomic(path, text, len) == 0) {
+        memcpy(f->counts, text, len + 1);
+        f->counts_at = t;
     }
 }
 
-static void start_replicas(struct front *f)
-{
-    for (int i = 0; i < f->nreplicas; i++)
-        f->replicas[i].wanted = 1;
-}
-
-/* The tick: replicas started or stopped as wanted, and their readiness read. */
+/* The tick's first half: each slot's instance as its status says. */
 static void refresh(struct front *f)
 {
-    for (int i = 0; i < f->nreplicas; i++) {
-        struct replica *r = &f->replicas[i];
+    for (int i = 0; i < f->nslots; i++) {
+        struct slot *s = &f->slots[i];
+        if (s->role == ROLE_OFF)
+            continue;
         struct status st;
-        const char *state = instance_state(r->name, &st);
-        int monitored = instance_has_monitor(r->name);
-        if (r->wanted && !monitored && !proc_alive(&r->stopping))
-            instance_spawn_monitor(r->name);
-        r->qemu = st.qemu.pid;
-        r->ready = r->wanted && strcmp(state, "running") == 0 && strcmp(st.health, "healthy") == 0 &&
-                   !(r->refused_qemu && r->refused_qemu == st.qemu.pid);
+        const char *state = instance_state(s->name, &st);
+        if (!instance_has_monitor(s->name) && !proc_alive(&s->stopping)) {
+            if (f->svc.per_request && s->used) {    /* served its one connection and ended */
+                s->role = ROLE_OFF;
+                s->ready = 0;
+                continue;
+            }
+            instance_spawn_monitor(s->name);        /* ended on its own: the service wants it */
+        }
+        s->qemu = st.qemu.pid;
+        s->monitor = st.monitor;
+        int running = strcmp(state, "running") == 0, healthy = strcmp(st.health, "healthy") == 0;
+        int paused = strcmp(state, "paused") == 0;
+        if (!paused)
+            s->resuming = 0;
+        if (s->refused_qemu && s->refused_qemu == st.qemu.pid)
+            running = paused = 0;
+        if (s->role == ROLE_SERVE) {
+            s->ready = (running && healthy) || (s->resuming && paused);
+        } else if (s->role == ROLE_WARM) {
+            s->paused = paused;
+            if (running && healthy && s->pause_sent != s->qemu && proc_alive(&s->monitor) &&
+                kill(s->monitor.pid, SIGUSR1) == 0)
+                s->pause_sent = s->qemu;
+        } else if (s->role == ROLE_DRAIN && (!s->active || now_ms() - s->drain_since > DRAIN_LIMIT_MS)) {
+            slot_stop(s);
+        }
     }
-    save(f);
-    save_counts(f);
 }
 
-/* A ready replica with room for one more opening connection, the least busy. QEMU's user
- * network listens with a backlog of one, and a burst of connects to it waits out SYN
- * retransmissions (a second, then three, ...) and loses some past 30 s: so a replica gets at
- * most OPENING_MAX connections whose guest has not answered yet, the rest wait their turn. */
-static struct replica *least_busy(struct front *f)
+static int count(const struct front *f, enum role role, int current_only)
 {
-    struct replica *best = NULL;
-    for (int k = 0; k < f->nreplicas; k++) {
-        struct replica *r = &f->replicas[(f->rotate + k) % f->nreplicas];
-        if (r->ready && r->opening < OPENING_MAX && (!best || r->active < best->active))
-            best = r;
+    int n = 0;
+    for (int i = 0; i < f->nslots; i++)
+        n += f->slots[i].role == role && (!current_only || !stale(f, &f->slots[i]));
+    return n;
+}
+
+static struct slot *find_paused(struct front *f)
+{
+    for (int i = 0; i < f->nslots; i++)
+        if (f->slots[i].role == ROLE_WARM && f->slots[i].paused && !stale(f, &f->slots[i]))
+            return &f->slots[i];
+    return NULL;
+}
+
+/* An update: one new serving instance at a time, and once it is healthy, an old one drained
+ * (no new connections; stopped when its last one ends). Old warm ones are simply stopped. */
+static void roll(struct front *f)
+{
+    int booting = 0, old = 0;
+    struct slot *oldest = NULL;
+    for (int i = 0; i < f->nslots; i++) {
+        struct slot *s = &f->slots[i];
+        if (s->role == ROLE_WARM && stale(f, s))
+            slot_stop(s);
+        if (s->role != ROLE_SERVE)
+            continue;
+        if (stale(f, s))
+            old++, oldest = oldest ? oldest : s;
+        else if (!s->ready)
+            booting++;
+    }
+    if (!old || booting)
+        return;
+    if (count(f, ROLE_SERVE, 0) > f->nserve)
+        slot_drain(oldest);             /* the new one is ready: its place in the rotation is taken */
+    else
+        slot_start(f, ROLE_SERVE);
+}
+
+/* The tick's second half: instances started and stopped for what the service needs now. */
+static void plan(struct front *f)
+{
+    if (!f->svc.per_request)
+        roll(f);
+    int serving = count(f, ROLE_SERVE, 0);
+    if (f->svc.per_request) {
+        /* an instance booting for each waiting connection that no unused one will take */
+        int unused = 0;
+        for (int i = 0; i < f->nslots; i++)
+            unused += f->slots[i].role == ROLE_SERVE && !f->slots[i].used;
+        for (int n = f->npending - unused; n > 0 && serving < f->nserve && !find_paused(f); n--, serving++)
+            if (!slot_start(f, ROLE_SERVE))
+                break;
+        /* one booted for a connection that another took: into the pool, or stopped */
+        for (int i = 0; i < f->nslots && !f->npending; i++) {
+            struct slot *s = &f->slots[i];
+            if (s->role != ROLE_SERVE || s->used || !s->ready || s->resuming)
+                continue;
+            if (count(f, ROLE_WARM, 1) < f->svc.warm && !stale(f, s))
+                s->role = ROLE_WARM, s->ready = 0;
+            else
+                slot_stop(s);
+        }
+    } else if (!f->svc.on_demand || f->demand) {
+        for (; serving < f->nserve && !find_paused(f); serving++)
+            if (!slot_start(f, ROLE_SERVE))
+                break;
+    }
+    for (int warm = count(f, ROLE_WARM, 1); warm < f->svc.warm; warm++)
+        if (!slot_start(f, ROLE_WARM))
+            break;
+}
+
+/* A ready serving slot with room for one more opening connection, the least busy. QEMU's user
+ * network listens with a backlog of one, and a burst of connects to it waits out SYN
+ * retransmissions (a second, then three, ...) and loses some past 30 s: so a slot gets at most
+ * OPENING_MAX connections whose guest has not answered yet, the rest wait their turn. Per
+ * request, only a slot that has served nobody. */
+static struct slot *least_busy(struct front *f)
+{
+    struct slot *best = NULL;
+    for (int k = 0; k < f->nslots; k++) {
+        struct slot *s = &f->slots[(f->rotate + k) % f->nslots];
+        if (s->role == ROLE_SERVE && s->ready && s->opening < OPENING_MAX && !s->used &&
+            (!best || s->active < best->active))
+            best = s;
     }
     return best;
 }
 
+/* Where a connection goes now: the least busy ready slot, else a paused one resumed (while
+ * fewer than the service's replicas serve), else nowhere yet. */
+static struct slot *take_slot(struct front *f)
+{
+    struct slot *s = least_busy(f);
+    if (s)
+        return s;
+    if (count(f, ROLE_SERVE, 0) >= f->nserve)
+        return NULL;
+    s = find_paused(f);
+    return s && slot_resume(f, s) == 0 ? s : NULL;
+}
+
 static void hand_over(struct front *f, int fd, int index)
 {
-    struct replica *r = least_busy(f);
-    if (!r) {
+    struct slot *s = take_slot(f);
+    if (!s) {
         if (f->npending == PENDING_MAX) {
             close(fd);
             return;
         }
         f->pending[f->npending++] = (struct pending){ fd, index, now_ms() };
-        start_replicas(f);              /* on demand: the first connection boots them */
+        f->demand = 1;                  /* on demand: the first connection boots the replicas */
         return;
     }
-    r->active++;
-    r->opening++;
-    r->served++;
-    f->rotate = (int)(r - f->replicas) + 1;
+    s->active++;
+    s->opening++;
+    s->served++;
+    s->used = f->svc.per_request;
+    f->rotate = (int)(s - f->slots) + 1;
     f->last_activity = now_ms();
-    if (splice_start(f->splices, fd, r->port[index], (int)(r - f->replicas) * SPEC_PORTS_MAX + index) < 0) {
-        r->active--;
-        r->opening--;
-        r->served--;
-        r->ready = 0;                   /* its QEMU is gone: the others, or wait */
-        r->refused_qemu = r->qemu;
+    if (splice_start(f->splices, fd, s->port[index], (int)(s - f->slots) * SPEC_PORTS_MAX + index) < 0) {
+        s->active--;
+        s->opening--;
+        s->served--;
+        s->used = 0;
+        s->ready = 0;                   /* its QEMU is gone: the others, or wait */
+        s->refused_qemu = s->qemu;
         hand_over(f, fd, index);
     }
 }
@@ -267,22 +467,26 @@ static void hand_over(struct front *f, int fd, int index)
 static void spliced_open(void *ctx, int tag)
 {
     struct front *f = ctx;
-    f->replicas[tag / SPEC_PORTS_MAX].opening--;
+    f->slots[tag / SPEC_PORTS_MAX].opening--;
 }
 
-/* A pair ended. A replica whose port refused (its QEMU is gone, its monitor has not said so
- * yet) is taken out until its status is seen again, and the client tries the others. */
+/* A pair ended. A slot whose port refused (its QEMU is gone, its monitor has not said so yet)
+ * is taken out until its status is seen again, and the client tries the others. Per request,
+ * the instance's one connection is over: it is stopped. */
 static void spliced_done(void *ctx, int tag, int client)
 {
     struct front *f = ctx;
-    struct replica *r = &f->replicas[tag / SPEC_PORTS_MAX];
-    r->active--;
+    struct slot *s = &f->slots[tag / SPEC_PORTS_MAX];
+    s->active--;
     f->last_activity = now_ms();
-    if (client < 0)
-        return;
-    r->ready = 0;
-    r->refused_qemu = r->qemu;
-    hand_over(f, client, tag % SPEC_PORTS_MAX);
+    if (client >= 0) {
+        s->ready = 0;
+        s->refused_qemu = s->qemu;
+        s->used = 0;
+        hand_over(f, client, tag % SPEC_PORTS_MAX);
+    } else if (s->used && !s->active && s->role == ROLE_SERVE) {
+        slot_stop(s);
+    }
 }
 
 static void accept_all(struct front *f, struct listener *l)
@@ -295,7 +499,7 @@ static void accept_all(struct front *f, struct listener *l)
     }
 }
 
-/* Waiting connections to ready replicas, in their order of arrival, PENDING_PER_TICK a tick:
+/* Waiting connections to ready slots, in their order of arrival, PENDING_PER_TICK a tick:
  * QEMU's user network loses part of a burst of new connections to a guest (its retries back off
  * past 30 s), so the connections that waited for a boot are not all let go at once. */
 static void dispatch_pending(struct front *f)
@@ -303,12 +507,12 @@ static void dispatch_pending(struct front *f)
     static struct pending waiting[PENDING_MAX];
     long long t = now_ms();
     int n = f->npending, sent = 0;
-    /* from a copy: hand_over queues again (at the end of f->pending) when a replica refuses */
+    /* from a copy: hand_over queues again (at the end of f->pending) when no slot takes it */
     memcpy(waiting, f->pending, (size_t)n * sizeof waiting[0]);
     f->npending = 0;
     for (int i = 0; i < n; i++) {
         struct pending p = waiting[i];
-        if (sent < PENDING_PER_TICK && least_busy(f)) {
+        if (sent < PENDING_PER_TICK && (least_busy(f) || (find_paused(f) && count(f, ROLE_SERVE, 0) < f->nserve))) {
             hand_over(f, p.fd, p.index);
             sent++;
         } else if (t - p.since > PENDING_LIMIT_MS) {
@@ -319,27 +523,32 @@ static void dispatch_pending(struct front *f)
     }
 }
 
-/* On demand: with no connection for idle_s, every replica's power button. */
+/* On demand: with no connection for idle_s, the serving instances' power buttons (the warm
+ * pool stays). */
 static void stop_if_idle(struct front *f)
 {
-    int wanted = 0, active = splice_count(f->splices);
-    for (int i = 0; i < f->nreplicas; i++)
-        wanted += f->replicas[i].wanted;
-    if (!f->svc->on_demand || !wanted || active || f->npending ||
-        now_ms() - f->last_activity < f->svc->idle_s * 1000LL)
+    if (!f->svc.on_demand || !count(f, ROLE_SERVE, 0) || splice_count(f->splices) || f->npending ||
+        now_ms() - f->last_activity < f->svc.idle_s * 1000LL)
         return;
-    for (int i = 0; i < f->nreplicas; i++) {
-        struct replica *r = &f->replicas[i];
-        r->wanted = 0;
-        r->ready = 0;
-        instance_stop_request(r->name, STOP_GRACE_S, 0, &r->stopping);
-    }
+    f->demand = 0;
+    for (int i = 0; i < f->nslots; i++)
+        if (f->slots[i].role == ROLE_SERVE)
+            slot_stop(&f->slots[i]);
+}
+
+/* SIGHUP: the spec is read again for a new image (mayfly update); the rest stays. */
+static void reload(struct front *f)
+{
+    static struct spec s;
+    char err[SPEC_ERR_MAX];
+    if (instance_load_spec(f->svc.name, &s, err, sizeof err) == 0 && strcmp(s.image, f->svc.image) != 0)
+        snprintf(f->svc.image, sizeof f->svc.image, "%s", s.image);
 }
 
 static int setup(struct front *f, const struct spec *svc, int attach)
 {
     memset(f, 0, sizeof *f);
-    f->svc = svc;
+    f->svc = *svc;
     f->attach = attach;
     f->ep = epoll_create1(EPOLL_CLOEXEC);
     f->splices = splice_new(f->ep, spliced_done, spliced_open, f);
@@ -361,12 +570,12 @@ static int setup(struct front *f, const struct spec *svc, int attach)
     struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &f->signals };
     if (f->ep < 0 || !f->splices || f->signals.fd < 0 || epoll_ctl(f->ep, EPOLL_CTL_ADD, f->signals.fd, &ev) < 0)
         return -1;
-    if (open_listeners(f) < 0 || create_replicas(f) < 0)
+    if (open_listeners(f) < 0)
         return -1;
+    init_slots(f);
     f->last_activity = now_ms();
-    if (!svc->on_demand)
-        start_replicas(f);
-    refresh(f);
+    plan(f);
+    save(f);
     status_save(svc->name, &f->st);
     return 0;
 }
@@ -383,18 +592,16 @@ static void begin_stop(struct front *f)
         close(f->pending[i].fd);
     f->npending = 0;
     strcpy(f->st.state, "stopping");
-    status_save(f->svc->name, &f->st);
-    for (int i = 0; i < f->nreplicas; i++) {
-        struct replica *r = &f->replicas[i];
-        r->wanted = 0;
-        instance_stop_request(r->name, STOP_GRACE_S, 0, &r->stopping);
-    }
+    status_save(f->svc.name, &f->st);
+    for (int i = 0; i < f->nslots; i++)
+        if (f->slots[i].role != ROLE_OFF)
+            slot_stop(&f->slots[i]);
 }
 
 static int stopped(struct front *f)
 {
-    for (int i = 0; i < f->nreplicas; i++)
-        if (proc_alive(&f->replicas[i].stopping) || instance_has_monitor(f->replicas[i].name))
+    for (int i = 0; i < f->nslots; i++)
+        if (proc_alive(&f->slots[i].stopping) || instance_has_monitor(f->slots[i].name))
             return 0;
     return 1;
 }
@@ -405,6 +612,8 @@ static void take_signals(struct front *f)
     while (read(f->signals.fd, &si, sizeof si) == sizeof si)
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
             begin_stop(f);
+        else if (si.ssi_signo == SIGHUP)
+            reload(f);
     /* SIGCHLD: the monitors it starts are double-forked; only their short-lived parents end */
     while (waitpid(-1, NULL, WNOHANG) > 0)
         ;
@@ -421,8 +630,9 @@ int front_run(const struct spec *svc, int attach)
         return 125;
     }
     if (attach)
-        fprintf(stderr, "[mayfly] %s: front on %d port(s), %d replica(s)%s\n", svc->name, svc->nports, f.nreplicas,
-                svc->on_demand ? ", started on demand" : "");
+        fprintf(stderr, "[mayfly] %s: front on %d port(s), %d replica(s)%s%s\n", svc->name, svc->nports, f.nserve,
+                svc->per_request ? ", an instance per connection" : svc->on_demand ? ", started on demand" : "",
+                svc->warm ? ", a warm pool" : "");
     long long stop_deadline = 0;
     for (;;) {
         struct epoll_event evs[EVENTS_MAX];
@@ -449,6 +659,9 @@ int front_run(const struct spec *svc, int attach)
         splice_open_after(f.splices, OPENING_LIMIT_MS);
         dispatch_pending(&f);
         stop_if_idle(&f);
+        plan(&f);
+        save(&f);
+        save_counts(&f);
     }
     strcpy(f.st.state, "exited");
     strcpy(f.st.desired, "stopped");

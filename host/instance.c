@@ -73,6 +73,22 @@ int instance_load_spec(const char *name, struct spec *s, char *err, size_t errle
     return rc;
 }
 
+int instance_save_spec(const struct spec *s)
+{
+    char path[PATH_MAX], *text = NULL;
+    size_t len = 0;
+    if (instance_path(path, sizeof path, s->name, "spec") < 0)
+        return -1;
+    FILE *f = open_memstream(&text, &len);
+    int rc = f && spec_save(s, f) == 0 ? 0 : -1;
+    if (f)
+        fclose(f);
+    if (rc == 0)
+        rc = write_file_atomic(path, text, len);
+    free(text);
+    return rc;
+}
+
 int instance_create(const struct spec *s)
 {
     char root[PATH_MAX], dir[PATH_MAX], path[PATH_MAX];
@@ -89,15 +105,7 @@ int instance_create(const struct spec *s)
             fprintf(stderr, "mayfly: cannot create %s: %s\n", dir, strerror(errno));
         return -1;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    int rc = f && spec_save(s, f) == 0 ? 0 : -1;
-    if (f)
-        fclose(f);
-    if (rc == 0)
-        rc = write_file_atomic(path, text, len);
-    free(text);
+    int rc = instance_save_spec(s);
     struct status st;
     status_init(&st);
     if (rc == 0)
@@ -111,7 +119,7 @@ int instance_create(const struct spec *s)
 
 int instance_active(const char *state)
 {
-    static const char *const active[] = { "starting", "running", "restarting", "stopping", "lost" };
+    static const char *const active[] = { "starting", "running", "paused", "restarting", "stopping", "lost" };
     for (size_t i = 0; i < sizeof active / sizeof active[0]; i++)
         if (strcmp(state, active[i]) == 0)
             return 1;
@@ -385,7 +393,7 @@ int instance_remove_service(const char *name)
 {
     static struct spec s;
     char err[SPEC_ERR_MAX], replica[SPEC_NAME_MAX + 1];
-    int n = instance_load_spec(name, &s, err, sizeof err) == 0 ? spec_replica_count(&s) : 0;
+    int n = instance_load_spec(name, &s, err, sizeof err) == 0 ? spec_slot_count(&s) : 0;
     for (int i = 1; i <= n; i++) {
         spec_replica_name(name, i, replica, sizeof replica);
         if (instance_exists(replica)) {

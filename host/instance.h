@@ -13,11 +13,13 @@ int instance_exists(const char *name);
 int instance_load_spec(const char *name, struct spec *s, char *err, size_t errlen);
 /* Creates STATE/instances/NAME with s saved in it; -1 (message printed) if the name is taken. */
 int instance_create(const struct spec *s);
+/* Writes s as STATE/instances/NAME/spec (atomically); -1 with errno on failure. */
+int instance_save_spec(const struct spec *s);
 
 /* What ps shows: the status file's state, but "lost" when it says a monitor runs and none does
  * (the monitor died: `mayfly start` or `up --saved` recovers it). Returns st's state text. */
 const char *instance_state(const char *name, struct status *st);
-int instance_active(const char *state);         /* starting, running, restarting, stopping, lost */
+int instance_active(const char *state);         /* starting, running, paused, restarting, stopping, lost */
 
 /* The monitor's lock, STATE/instances/NAME/monitor.lock: its monitor holds it (flock) for its
  * whole life, and a process that dies drops it, so whether an instance has a monitor is whether

@@ -13,7 +13,8 @@ static const char usage[] =
     "usage: mayfly COMMAND [ARGS]\n"
     "  run [-d] [--name NAME] [-p [IP:]HOST:GUEST[/udp]]... [-v DISK[:PATH][:ro]]... [-e NAME=VALUE]...\n"
     "      [-m SIZE] [--restart no|on-failure[:N]|always] [--health http:PORT/PATH|tcp:PORT]\n"
-    "      [--net NETWORK]... [--rm] IMAGE [kernel options] [-- app args]\n"
+    "      [--net NETWORK]... [--rm] [--replicas N] [--on-demand [--idle DURATION]] [--warm N] [--per-request]\n"
+    "      IMAGE [kernel options] [-- app args]\n"
     "  ps [-a]                      instances: state, uptime, ports, memory, restarts\n"
     "  logs [-f] [--tail N] NAME    the console\n"
     "  stop [-t SECONDS] NAME...    the power button, then a kill after SECONDS (default 10)\n"
@@ -24,6 +25,7 @@ static const char usage[] =
     "  up [-f FILE] | up --saved    start a fleet file's services (default mayfly.yaml), or every\n"
     "                               instance that was running (after a reboot)\n"
     "  down [-f FILE] [-t SECONDS] | down --saved\n"
+    "  update [-t SECONDS] NAME IMAGE  replace a service's replicas one at a time, without a failed request\n"
     "  network create NAME | ls | rm NAME...\n"
     "  export --libvirt NAME [-o FILE]\n"
     "State: $MAYFLY_STATE, else $XDG_STATE_HOME/mayfly, else /var/lib/mayfly (root) or ~/.local/state/mayfly.\n";
@@ -35,6 +37,7 @@ static const struct {
     { "run", cmd_run },       { "ps", cmd_ps },         { "logs", cmd_logs },   { "stop", cmd_stop },
     { "start", cmd_start },   { "restart", cmd_restart }, { "rm", cmd_rm },     { "inspect", cmd_inspect },
     { "up", cmd_up },         { "down", cmd_down },     { "network", cmd_network }, { "export", cmd_export },
+    { "update", cmd_update },
 };
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 /* The per-instance monitor (monitor.h). One loop: poll on QEMU's console pipe and a signalfd
- * (SIGCHLD, SIGTERM, SIGINT), with a timeout for the next health check, kill deadline or
- * restart. */
+ * (SIGCHLD, SIGTERM, SIGINT; SIGUSR1 and SIGUSR2 pause and resume the guest), with a timeout
+ * for the next health check, kill deadline or restart. */
 #include "monitor.h"
 #include "clock.h"
 #include "console_log.h"
@@ -58,10 +58,12 @@ struct monitor {
     pid_t qemu;
     long long started_ms, kill_at_ms, restart_at_ms, next_health_ms;
     int backoff_ms, health_failures, health_seen_ok;
-    int forced_restart;
-    int ever_ran;
-    int policy_restarts;
-    int stopping;                       /* a stop was asked: no more restarts */                /* on-failure:N counts these: a manual start begins again */                       /* some QEMU of this monitor ran past STARTUP_MS */                 /* an unhealthy instance is restarted whatever the policy */
+    int forced_restart;                 /* an unhealthy instance is restarted whatever the policy */
+    int ever_ran;                       /* some QEMU of this monitor ran past STARTUP_MS */
+    int policy_restarts;                /* on-failure:N counts these: a manual start begins again */
+    int stopping;                       /* a stop was asked: no more restarts */
+    int paused;                         /* QMP stop: the guest's CPUs wait for a cont */
+    int qmp_fd;                         /* the paused guest's QMP session, or -1 */
     char line[512];                     /* the console's current line, to spot QEMU's errors */
     size_t line_len;
     char qemu_error[STATUS_TEXT_MAX];
@@ -247,8 +249,38 @@ static int read_stop_request(const char *name, int *keep)
     return seconds * 1000;
 }
 
+/* SIGUSR1 pauses the guest (QMP stop), SIGUSR2 resumes it (cont): a front's warm pool keeps
+ * instances booted to the point where the app listens, paused, and resumes one for a request.
+ * A paused guest is not health-checked: it cannot answer. */
+static void pause_guest(struct monitor *m, int pause)
+{
+    if (!m->qemu || m->stopping || m->paused == pause)
+        return;
+    /* the session stays open while the guest is paused: a resume is then one write, not a
+     * connection and a negotiation (a millisecond or two of a request's wait) */
+    if (pause)
+        m->qmp_fd = qmp_open(m->qmp_path, QMP_TIMEOUT_MS);
+    int ok = m->qmp_fd >= 0 && qmp_command(m->qmp_fd, pause ? "stop" : "cont", QMP_TIMEOUT_MS) == 0;
+    if (!ok && !pause)
+        ok = qmp_execute(m->qmp_path, "cont", QMP_TIMEOUT_MS) == 0;
+    if (!pause || !ok) {
+        if (m->qmp_fd >= 0)
+            close(m->qmp_fd);
+        m->qmp_fd = -1;
+    }
+    if (!ok) {
+        note(m, "QMP did not take '%s'", pause ? "stop" : "cont");
+        return;
+    }
+    m->paused = pause;
+    strcpy(m->st.state, pause ? "paused" : "running");
+    m->next_health_ms = now_ms() + HEALTH_INTERVAL_MS;
+    save(m);
+}
+
 static void stop_requested(struct monitor *m, int signo)
 {
+    pause_guest(m, 0);                  /* a paused guest cannot take its power button */
     int again = m->stopping, keep = 0;
     int grace = m->attach && signo == SIGINT ? MONITOR_DEFAULT_GRACE * 1000 : read_stop_request(m->name, &keep);
     m->stopping = 1;
@@ -324,6 +356,10 @@ static int qemu_exited(struct monitor *m, int wstatus)
     }
     long long ran = now_ms() - m->started_ms;
     m->qemu = 0;
+    m->paused = 0;
+    if (m->qmp_fd >= 0)
+        close(m->qmp_fd);
+    m->qmp_fd = -1;
     m->st.qemu.pid = 0;
     m->st.qemu.start = 0;
     m->st.exit_code = code;
@@ -363,7 +399,7 @@ static int poll_timeout(const struct monitor *m)
         next = m->kill_at_ms;
     if (!m->qemu && m->restart_at_ms && m->restart_at_ms < next)
         next = m->restart_at_ms;
-    if (m->qemu && m->spec.health.kind != HEALTH_NONE && m->next_health_ms < next)
+    if (m->qemu && !m->paused && m->spec.health.kind != HEALTH_NONE && m->next_health_ms < next)
         next = m->next_health_ms;
     return next <= t ? 0 : (int)(next - t);
 }
@@ -374,6 +410,7 @@ static int setup(struct monitor *m, const char *name, int attach)
     snprintf(m->name, sizeof m->name, "%s", name);
     m->attach = attach;
     m->console_fd = -1;
+    m->qmp_fd = -1;
     m->log.fd = -1;
     char path[PATH_MAX], err[SPEC_ERR_MAX];
     if (instance_path(path, sizeof path, name, "spec") < 0)
@@ -414,6 +451,8 @@ static int setup(struct monitor *m, const char *name, int attach)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
     sigprocmask(SIG_BLOCK, &set, NULL);
     m->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     return m->sigfd < 0 ? -1 : 0;
@@ -432,6 +471,8 @@ static int take_signals(struct monitor *m)
                 save(m);
                 done = 1;
             }
+        } else if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
+            pause_guest(m, si.ssi_signo == SIGUSR1);
         } else if (si.ssi_signo == SIGCHLD) {
             int ws;
             pid_t p;
@@ -454,7 +495,7 @@ int monitor_run(const char *name, int attach, int lock)
     /* a service with replicas, or started on demand: this process is its front instead */
     static struct spec svc;
     char err[SPEC_ERR_MAX];
-    if (instance_load_spec(name, &svc, err, sizeof err) == 0 && (svc.replicas || svc.on_demand))
+    if (instance_load_spec(name, &svc, err, sizeof err) == 0 && spec_has_front(&svc))
         return front_run(&svc, attach);
     if (setup(&m, name, attach) < 0)
         return QEMU_START_FAILED;
@@ -496,7 +537,7 @@ int monitor_run(const char *name, int attach, int lock)
                 break;
             }
         }
-        if (m.qemu && m.spec.health.kind != HEALTH_NONE && !m.kill_at_ms && t >= m.next_health_ms)
+        if (m.qemu && !m.paused && m.spec.health.kind != HEALTH_NONE && !m.kill_at_ms && t >= m.next_health_ms)
             check_health(&m);
         if (!m.qemu && !m.restart_at_ms && strcmp(m.st.state, "restarting") != 0)
             break;

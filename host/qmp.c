@@ -53,7 +53,7 @@ static int send_command(int fd, const char *command, char *buf, size_t len, long
     return strstr(buf, "\"return\"") ? 0 : -1;
 }
 
-int qmp_execute(const char *path, const char *command, int timeout_ms)
+int qmp_open(const char *path, int timeout_ms)
 {
     long long deadline = now_ms() + timeout_ms;
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -64,10 +64,26 @@ int qmp_execute(const char *path, const char *command, int timeout_ms)
     if (fd < 0)
         return -1;
     char buf[QMP_LINE_MAX];
-    int rc = -1;
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && read_line(fd, buf, sizeof buf, deadline) == 0 &&
         strstr(buf, "\"QMP\"") && send_command(fd, "qmp_capabilities", buf, sizeof buf, deadline) == 0)
-        rc = send_command(fd, command, buf, sizeof buf, deadline);
+        return fd;
     close(fd);
+    return -1;
+}
+
+int qmp_command(int fd, const char *command, int timeout_ms)
+{
+    char buf[QMP_LINE_MAX];
+    return send_command(fd, command, buf, sizeof buf, now_ms() + timeout_ms);
+}
+
+int qmp_execute(const char *path, const char *command, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    int fd = qmp_open(path, timeout_ms), rc = -1;
+    if (fd >= 0) {
+        rc = qmp_command(fd, command, (int)(deadline - now_ms()));
+        close(fd);
+    }
     return rc;
 }

@@ -286,6 +286,11 @@ int spec_check_front(const struct spec *s, char *err, size_t errlen)
     for (int i = 0; i < s->nports; i++)
         if (s->ports[i].udp)
             return spec_refuse(err, errlen, "the front passes on TCP only, not port %d/udp", s->ports[i].host_port);
+    if (s->per_request && s->on_demand)
+        return spec_refuse(err, errlen, "--per-request starts an instance per connection: --on-demand and --idle do not apply");
+    if (spec_replica_count(s) + s->warm > SPEC_REPLICAS_MAX)
+        return spec_refuse(err, errlen, "replicas (%d) and warm instances (%d) together may be at most %d",
+                           spec_replica_count(s), s->warm, SPEC_REPLICAS_MAX);
     return 0;
 }
 
@@ -296,7 +301,20 @@ void spec_replica_name(const char *service, int index, char *out, size_t len)
 
 int spec_replica_count(const struct spec *s)
 {
-    return s->replicas ? s->replicas : s->on_demand ? 1 : 0;
+    if (s->replicas)
+        return s->replicas;
+    return s->per_request ? SPEC_PER_REQUEST_REPLICAS : s->on_demand || s->warm ? 1 : 0;
+}
+
+int spec_has_front(const struct spec *s)
+{
+    return s->replicas || s->on_demand || s->warm || s->per_request;
+}
+
+int spec_slot_count(const struct spec *s)
+{
+    int n = 2 * spec_replica_count(s) + s->warm;
+    return n > SPEC_SLOTS_MAX ? SPEC_SLOTS_MAX : n;
 }
 
 int spec_add_port(struct spec *s, const char *text, char *err, size_t errlen)
@@ -465,6 +483,12 @@ int spec_save(const struct spec *s, FILE *f)
         snprintf(buf, sizeof buf, "%d", s->idle_s);
         put(f, "on-demand-idle", buf);
     }
+    if (s->warm) {
+        snprintf(buf, sizeof buf, "%d", s->warm);
+        put(f, "warm", buf);
+    }
+    if (s->per_request)
+        put(f, "per-request", "1");
     for (int i = 0; i < s->nports; i++) {
         const struct port_map *p = &s->ports[i];
         snprintf(buf, sizeof buf, "%s:%d:%d/%s", p->host_ip, p->host_port, p->guest_port, p->udp ? "udp" : "tcp");
@@ -538,6 +562,12 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
         return spec_parse_health(v, &s->health, err, errlen);
     if (strcmp(key, "replicas") == 0)
         return spec_parse_replicas(v, &s->replicas, err, errlen);
+    if (strcmp(key, "warm") == 0)
+        return spec_parse_replicas(v, &s->warm, err, errlen);
+    if (strcmp(key, "per-request") == 0) {
+        s->per_request = 1;
+        return strcmp(v, "1") == 0 ? 0 : -1;
+    }
     if (strcmp(key, "on-demand-idle") == 0) {
         s->on_demand = 1;
         return spec_parse_duration(v, &s->idle_s, err, errlen);

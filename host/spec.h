@@ -62,6 +62,8 @@ struct spec {
     int replicas;                       /* 0: a plain instance */
     int on_demand;                      /* no replica runs until a connection arrives */
     int idle_s;                         /* on demand: stopped after this long without a connection */
+    int warm;                           /* instances kept booted and paused (QMP stop), resumed by a request */
+    int per_request;                    /* a fresh instance per connection, stopped when it ends */
     int nports, nvolumes, nenv, nnets, nkernel, napp;
     struct port_map ports[SPEC_PORTS_MAX];
     struct volume volumes[SPEC_VOLUMES_MAX];
@@ -73,6 +75,8 @@ struct spec {
 
 #define SPEC_DEFAULT_MEM (64ull << 20)
 #define SPEC_REPLICAS_MAX 32
+#define SPEC_SLOTS_MAX (2 * SPEC_REPLICAS_MAX)  /* spec_slot_count's largest: replicas + warm <= 32 */
+#define SPEC_PER_REQUEST_REPLICAS 4     /* --per-request: instances at once unless --replicas says */
 #define SPEC_IDLE_DEFAULT_S 60
 
 /* --replicas N (1..SPEC_REPLICAS_MAX) and --idle DURATION (30s, 5m, 1h; a bare number is seconds). */
@@ -83,7 +87,13 @@ int spec_parse_duration(const char *text, int *seconds, char *err, size_t errlen
 int spec_check_front(const struct spec *s, char *err, size_t errlen);
 /* A service's replica INDEX (1-based) is the instance NAME-INDEX; 0 replicas for a plain one. */
 void spec_replica_name(const char *service, int index, char *out, size_t len);
+/* Replicas that serve at once (per request: instances at once), 0 for a plain instance. */
 int spec_replica_count(const struct spec *s);
+/* Whether a front stands for it: replicas, on demand, a warm pool or per request. */
+int spec_has_front(const struct spec *s);
+/* The front's instances NAME-1..NAME-N: the serving ones, the warm pool, and as many again as
+ * serve, for an update's new ones and for those still stopping. */
+int spec_slot_count(const struct spec *s);
 
 void spec_init(struct spec *s);
 

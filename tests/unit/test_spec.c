@@ -362,6 +362,10 @@ static void full_spec(struct spec *s)
     assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", "a b \\c\\\\", err, sizeof err), 0);
     assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", "", err, sizeof err), 0);
     assert_int_equal(spec_add_word(s->app, &s->napp, "app arguments", " lead", err, sizeof err), 0);
+    s->replicas = 3;
+    s->on_demand = 1;
+    s->idle_s = 45;
+    s->warm = 2;
 }
 
 /* spec_save's text of s, in a heap buffer the caller frees. */
@@ -403,6 +407,14 @@ static void save_load_round_trip(void **state)
     free(text2);
     free(text);
 
+    full_spec(a);                   /* one instance per request, in place of on demand */
+    a->on_demand = a->idle_s = 0;
+    a->per_request = 1;
+    text = saved(a, &len);
+    assert_int_equal(load_text(b, text, len), 0);
+    assert_memory_equal(a, b, sizeof *a);
+    free(text);
+
     spec_init(a);                   /* the least a spec holds: a name and an image */
     strcpy(a->name, "a");
     strcpy(a->image, "/i");
@@ -412,6 +424,37 @@ static void save_load_round_trip(void **state)
     free(text);
     free(a);
     free(b);
+}
+
+/* How many serve, how many instances a front may use, and what a front refuses. */
+static void fronts_count_their_instances(void **state)
+{
+    (void)state;
+    struct spec *s = malloc(sizeof *s);
+    spec_init(s);
+    strcpy(s->name, "web");
+    assert_int_equal(spec_has_front(s), 0);
+    assert_int_equal(spec_replica_count(s), 0);
+    s->on_demand = 1;
+    assert_int_equal(spec_has_front(s), 1);
+    assert_int_equal(spec_replica_count(s), 1);
+    assert_int_equal(spec_slot_count(s), 2);         /* one serving, one for an update */
+    s->warm = 3;
+    assert_int_equal(spec_slot_count(s), 5);
+    s->on_demand = 0;
+    s->per_request = 1;
+    assert_int_equal(spec_replica_count(s), SPEC_PER_REQUEST_REPLICAS);
+    s->replicas = 29;
+    assert_int_equal(spec_check_front(s, err, sizeof err), 0);
+    assert_int_equal(spec_slot_count(s), 61);
+    s->replicas = 30;                                /* 30 + 3 warm */
+    assert_int_equal(spec_check_front(s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "together may be at most 32"));
+    s->replicas = 2;
+    s->on_demand = 1;
+    assert_int_equal(spec_check_front(s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "--per-request"));
+    free(s);
 }
 
 static void truncated_and_broken_files_are_refused(void **state)
@@ -468,6 +511,7 @@ int main(void)
         cmocka_unit_test(images),
         cmocka_unit_test(sizes_format),
         cmocka_unit_test(save_load_round_trip),
+        cmocka_unit_test(fronts_count_their_instances),
         cmocka_unit_test(truncated_and_broken_files_are_refused),
     };
     return cmocka_run_group_tests(tests, make_files, remove_files);
