@@ -143,7 +143,7 @@ int cmd_run(int argc, char **argv)
         case OPT_REPLICAS: rc = spec_parse_replicas(optarg, &s.replicas, err, sizeof err); break;
         case OPT_ON_DEMAND: s.on_demand = 1; if (!s.idle_s) s.idle_s = SPEC_IDLE_DEFAULT_S; break;
         case OPT_IDLE: rc = spec_parse_duration(optarg, &idle, err, sizeof err); break;
-        case OPT_WARM: rc = spec_parse_replicas(optarg, &s.warm, err, sizeof err); break;
+        case OPT_WARM: rc = spec_parse_count("warm", optarg, &s.warm, err, sizeof err); break;
         case OPT_PER_REQUEST: s.per_request = 1; break;
         case OPT_HELP: fputs(run_usage, stdout); return 0;
         case ':': return usage_error("flag '%s' needs a value", argv[optind - 1]);

@@ -14,11 +14,13 @@
 #define BLANKS " \t\r\n"
 
 enum service_key { K_IMAGE, K_PORTS, K_VOLUMES, K_ENV, K_MEMORY, K_RESTART, K_HEALTH, K_NETWORKS, K_REPLICAS,
-                   K_COMMAND, K_COUNT };
+                   K_COMMAND, K_ON_DEMAND, K_IDLE, K_WARM, K_PER_REQUEST, K_COUNT };
 static const char *const service_keys[K_COUNT] = {
     "image", "ports", "volumes", "env", "memory", "restart", "health", "networks", "replicas", "command",
+    "on_demand", "idle", "warm", "per_request",
 };
-#define SERVICE_KEYS_KNOWN "image, ports, volumes, env, memory, restart, health, networks, replicas, command"
+#define SERVICE_KEYS_KNOWN \
+    "image, ports, volumes, env, memory, restart, health, networks, replicas, command, on_demand, idle, warm, per_request"
 
 struct reader {
     yaml_parser_t parser;
@@ -345,6 +347,19 @@ static int set_command(struct reader *r, struct spec *s, const char *who)
 }
 
 /* The current event is key k's value. */
+/* YAML 1.2's core schema's booleans. */
+static int parse_bool(const char *text, int *out, const char *what, char *err, size_t errlen)
+{
+    static const char *const yes[] = { "true", "True", "TRUE" }, *const no[] = { "false", "False", "FALSE" };
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(text, yes[i]) == 0)
+            return *out = 1, 0;
+        if (strcmp(text, no[i]) == 0)
+            return *out = 0, 0;
+    }
+    return spec_refuse(err, errlen, "%s '%s' must be true or false", what, text);
+}
+
 static int parse_setting(struct reader *r, struct spec *s, int index, enum service_key k, const char *who)
 {
     char sub[SPEC_ERR_MAX];
@@ -375,6 +390,25 @@ static int parse_setting(struct reader *r, struct spec *s, int index, enum servi
         if (single(r, who, "replicas") < 0)
             return -1;
         rc = spec_parse_replicas(scalar(r), &s->replicas, sub, sizeof sub);
+        break;
+    case K_ON_DEMAND:
+    case K_PER_REQUEST:
+        if (single(r, who, service_keys[k]) < 0)
+            return -1;
+        rc = parse_bool(scalar(r), k == K_ON_DEMAND ? &s->on_demand : &s->per_request, service_keys[k], sub,
+                        sizeof sub);
+        if (s->on_demand && !s->idle_s)
+            s->idle_s = SPEC_IDLE_DEFAULT_S;
+        break;
+    case K_IDLE:
+        if (single(r, who, "idle") < 0)
+            return -1;
+        rc = spec_parse_duration(scalar(r), &s->idle_s, sub, sizeof sub);
+        break;
+    case K_WARM:
+        if (single(r, who, "warm") < 0)
+            return -1;
+        rc = spec_parse_count("warm", scalar(r), &s->warm, sub, sizeof sub);
         break;
     case K_COUNT:
         break;
@@ -409,6 +443,13 @@ static int parse_service(struct reader *r, struct spec *s, int index)
         return -1;
     if (!seen[K_IMAGE])
         return fail_at(r, r->service_line[index], "%sno image (image: FILE is required)", who);
+    if (s->warm && !s->per_request && !s->on_demand) {   /* a warm pool is for what runs on demand */
+        s->on_demand = 1;
+        if (!s->idle_s)
+            s->idle_s = SPEC_IDLE_DEFAULT_S;
+    }
+    if (seen[K_IDLE] && !s->on_demand)
+        return fail_at(r, seen[K_IDLE], "%sidle: is for a service with on_demand: true", who);
     return 0;
 }
 

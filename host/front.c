@@ -633,7 +633,7 @@ int front_run(const struct spec *svc, int attach)
         fprintf(stderr, "[mayfly] %s: front on %d port(s), %d replica(s)%s%s\n", svc->name, svc->nports, f.nserve,
                 svc->per_request ? ", an instance per connection" : svc->on_demand ? ", started on demand" : "",
                 svc->warm ? ", a warm pool" : "");
-    long long stop_deadline = 0;
+    long long stop_deadline = 0, last_tick = 0;
     for (;;) {
         struct epoll_event evs[EVENTS_MAX];
         int n = epoll_wait(f.ep, evs, EVENTS_MAX, FRONT_TICK_MS);
@@ -655,6 +655,11 @@ int front_run(const struct spec *svc, int attach)
                 break;
             continue;
         }
+        /* the tick's work, once a tick however busy the connections keep the loop: it reads
+         * every instance's status file */
+        if (now_ms() - last_tick < FRONT_TICK_MS)
+            continue;
+        last_tick = now_ms();
         refresh(&f);
         splice_open_after(f.splices, OPENING_LIMIT_MS);
         dispatch_pending(&f);

@@ -4,6 +4,7 @@
 #include "front_splice.h"
 #include "clock.h"
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,11 @@ int splice_start(struct splice_set *s, int client, int port, int tag)
             close(backend);
         return -1;
     }
+    /* bytes are passed on as they come: Nagle's wait for an ACK would hold a small answer (or a
+     * keep-alive request) back until the other side's delayed ACK, some 40 ms */
+    int one = 1;
+    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(backend, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     p->client = (struct end){ SPLICE_KIND, client, p, &p->up, &p->down, EPOLLIN };
     p->backend = (struct end){ SPLICE_KIND, backend, p, &p->down, &p->up, EPOLLOUT };
     p->connecting = 1;

@@ -255,14 +255,19 @@ int spec_parse_health(const char *text, struct health *out, char *err, size_t er
     return 0;
 }
 
-int spec_parse_replicas(const char *text, int *out, char *err, size_t errlen)
+int spec_parse_count(const char *what, const char *text, int *out, char *err, size_t errlen)
 {
     const char *end;
     long v;
     if (parse_int(text, &end, SPEC_REPLICAS_MAX, &v) < 0 || *end || v < 1)
-        return spec_refuse(err, errlen, "replicas '%s' must be a number from 1 to %d", text, SPEC_REPLICAS_MAX);
+        return spec_refuse(err, errlen, "%s '%s' must be a number from 1 to %d", what, text, SPEC_REPLICAS_MAX);
     *out = (int)v;
     return 0;
+}
+
+int spec_parse_replicas(const char *text, int *out, char *err, size_t errlen)
+{
+    return spec_parse_count("replicas", text, out, err, errlen);
 }
 
 int spec_parse_duration(const char *text, int *seconds, char *err, size_t errlen)
@@ -563,7 +568,7 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
     if (strcmp(key, "replicas") == 0)
         return spec_parse_replicas(v, &s->replicas, err, errlen);
     if (strcmp(key, "warm") == 0)
-        return spec_parse_replicas(v, &s->warm, err, errlen);
+        return spec_parse_count("warm", v, &s->warm, err, errlen);
     if (strcmp(key, "per-request") == 0) {
         s->per_request = 1;
         return strcmp(v, "1") == 0 ? 0 : -1;

@@ -81,6 +81,8 @@ struct spec {
 
 /* --replicas N (1..SPEC_REPLICAS_MAX) and --idle DURATION (30s, 5m, 1h; a bare number is seconds). */
 int spec_parse_replicas(const char *text, int *out, char *err, size_t errlen);
+/* The same for another count (--warm N): WHAT names it in the refusal. */
+int spec_parse_count(const char *what, const char *text, int *out, char *err, size_t errlen);
 int spec_parse_duration(const char *text, int *seconds, char *err, size_t errlen);
 /* A service behind a front needs TCP ports to publish (the front holds them) and a name that
  * leaves room for its replicas' (NAME-N). */

@@ -23,7 +23,7 @@ refuses "replicas without a published port" "need a published port" run -d --rep
 refuses "a UDP port behind the front" "TCP only" run -d --replicas 2 -p 8080:7/udp build/echo.elf
 refuses "--per-request with --on-demand" "--on-demand and --idle do not apply" run -d --per-request --on-demand -p 8080:80 build/httpd.elf
 refuses "more replicas and warm instances than 32" "together may be at most 32" run -d --replicas 30 --warm 3 -p 8080:80 build/httpd.elf
-refuses "a warm pool of 0" "must be a number from 1 to 32" run -d --warm 0 -p 8080:80 build/httpd.elf
+refuses "a warm pool of 0" "warm '0' must be a number from 1 to 32" run -d --warm 0 -p 8080:80 build/httpd.elf
 
 # --- two replicas behind one port: balanced ---------------------------------------------------------
 port=$(free_port)

@@ -193,6 +193,17 @@ static void other_forms(void **state)
     assert_int_equal(fleet->services[0].nkernel, 1);
     assert_int_equal(fleet->services[0].napp, 1);
     assert_string_equal(fleet->services[0].app[0], "--");  /* only the first "--" separates */
+    /* a front's settings: replicas, on demand with an idle time, a warm pool, per request */
+    assert_int_equal(load("services:\n  a:\n    image: httpd.elf\n    replicas: 3\n    on_demand: true\n    idle: 5m\n"
+                          "    warm: 2\n  b: {image: httpd.elf, per_request: True, warm: 1}\n  c: {image: httpd.elf, warm: 1}\n"), 0);
+    assert_int_equal(fleet->services[0].replicas, 3);
+    assert_int_equal(fleet->services[0].on_demand, 1);
+    assert_int_equal(fleet->services[0].idle_s, 300);
+    assert_int_equal(fleet->services[0].warm, 2);
+    assert_int_equal(fleet->services[1].per_request, 1);
+    assert_int_equal(fleet->services[1].on_demand, 0);
+    assert_int_equal(fleet->services[2].on_demand, 1);     /* a warm pool alone is on demand */
+    assert_int_equal(fleet->services[2].idle_s, SPEC_IDLE_DEFAULT_S);
     /* relative paths start at the file's directory, wherever the caller runs */
     char sub_file[PATH_MAX + 16];
     snprintf(sub_file, sizeof sub_file, "%s/sub/f.yaml", dir);
@@ -275,6 +286,9 @@ static void value_errors(void **state)
                "service 'web': port '99999:80': host port '99999' is not 1-65535");
     refused_at("services:\n  web:\n    image: httpd.elf\n    ports:\n      - 8080:80\n      - 80\n", 6, "port '80'");
     refused_at("services:\n  web:\n    image: httpd.elf\n    restart: sometimes\n", 4, "restart policy 'sometimes'");
+    refused_at("services:\n  web:\n    image: httpd.elf\n    on_demand: yes\n", 4, "on_demand 'yes' must be true or false");
+    refused_at("services:\n  web:\n    image: httpd.elf\n    idle: 5m\n", 4, "idle: is for a service with on_demand: true");
+    refused_at("services:\n  web:\n    image: httpd.elf\n    warm: 0\n", 4, "warm '0' must be a number from 1 to 32");
     refused_at("services:\n  web:\n    image: httpd.elf\n    health: ftp:21\n", 4, "health check 'ftp:21'");
     refused_at("services:\n  web:\n    image: httpd.elf\n    env: ['1A=x']\n", 4, "'1A' is not a variable name");
     refused_at("services:\n  web:\n    image: httpd.elf\n    env:\n      A-B: x\n", 5, "'A-B' is not a variable name");
