@@ -183,6 +183,7 @@ bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf $(BUILD)/mayfly | $(SETUP_STAMP)
 	@scripts/bench
 	@scripts/bench-httpd
 	@scripts/bench-fleet
+	@scripts/bench-front
 
 # The manager, its accelerator probe (with the hello image it boots), the shipped apps' images
 # and the systemd unit. DESTDIR for packaging.
