@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #define FRONT_TICK_MS 20
+#define FRONT_WAITING_TICK_MS 2         /* while connections wait for a replica: each ms is theirs */
 #define LISTEN_BACKLOG 1024
 #define PENDING_MAX 4096
 #define PENDING_LIMIT_MS 60000          /* a connection waits this long for a replica at most */
@@ -444,7 +445,10 @@ static void hand_over(struct front *f, int fd, int index)
             return;
         }
         f->pending[f->npending++] = (struct pending){ fd, index, now_ms() };
-        f->demand = 1;                  /* on demand: the first connection boots the replicas */
+        if (!f->demand || f->svc.per_request) {
+            f->demand = 1;              /* on demand: the first connection boots the replicas, now */
+            plan(f);
+        }
         return;
     }
     s->active++;
@@ -636,7 +640,7 @@ int front_run(const struct spec *svc, int attach)
     long long stop_deadline = 0, last_tick = 0;
     for (;;) {
         struct epoll_event evs[EVENTS_MAX];
-        int n = epoll_wait(f.ep, evs, EVENTS_MAX, FRONT_TICK_MS);
+        int n = epoll_wait(f.ep, evs, EVENTS_MAX, f.npending ? FRONT_WAITING_TICK_MS : FRONT_TICK_MS);
         for (int i = 0; i < n; i++) {
             void *ptr = evs[i].data.ptr;
             int kind = *(int *)ptr;
@@ -657,7 +661,7 @@ int front_run(const struct spec *svc, int attach)
         }
         /* the tick's work, once a tick however busy the connections keep the loop: it reads
          * every instance's status file */
-        if (now_ms() - last_tick < FRONT_TICK_MS)
+        if (now_ms() - last_tick < (f.npending ? FRONT_WAITING_TICK_MS : FRONT_TICK_MS))
             continue;
         last_tick = now_ms();
         refresh(&f);

@@ -33,9 +33,9 @@
 #define BACKOFF_MAX_MS 30000
 #define STABLE_RUN_MS 10000             /* a run this long resets the backoff */
 #define HEALTH_INTERVAL_MS 1000
-#define HEALTH_STARTING_INTERVAL_MS 20 /* until the first success */
+#define HEALTH_STARTING_INTERVAL_MS 5  /* until the first success */
 #define HEALTH_TIMEOUT_MS 1000
-#define HEALTH_STARTING_TIMEOUT_MS 50 /* the first HEALTH_QUICK_PERIOD_MS: a booted guest answers in a few */
+#define HEALTH_STARTING_TIMEOUT_MS 20  /* and a tenth of the time since the start: a booted guest answers in a few */
 #define HEALTH_QUICK_PERIOD_MS 3000
 #define HEALTH_RETRIES 3                /* failures in a row that make an instance unhealthy */
 #define HEALTH_START_PERIOD_MS 10000    /* failures before the first success count only after this */
@@ -200,6 +200,10 @@ static void console_input(struct monitor *m, const char *buf, size_t n)
             now_ms() - m->started_ms < STARTUP_MS)
             snprintf(m->qemu_error, sizeof m->qemu_error, "%s", m->line + strlen(ERROR_PREFIX));
         m->line_len = 0;
+        /* before the first success, a line from the guest is a sign of progress (its network is
+         * up, its app listens): the next probe goes now, not at the next interval */
+        if (!m->health_seen_ok && m->qemu)
+            m->next_health_ms = now_ms();
     }
 }
 
@@ -306,7 +310,10 @@ static void check_health(struct monitor *m)
      * still booting goes unanswered until a retransmission a second later; a new try finds
      * the guest sooner */
     int quick = !m->health_seen_ok && now_ms() - m->started_ms < HEALTH_QUICK_PERIOD_MS;
-    int ok = health_probe(&m->spec.health, m->st.health_port, quick ? HEALTH_STARTING_TIMEOUT_MS : HEALTH_TIMEOUT_MS);
+    /* the monitor waits on a probe: a short one keeps it free to probe again when the guest
+     * prints a line; one growing with the time since the start lets a slow answer through */
+    int quick_ms = HEALTH_STARTING_TIMEOUT_MS + (int)(t - m->started_ms) / 10;
+    int ok = health_probe(&m->spec.health, m->st.health_port, quick ? quick_ms : HEALTH_TIMEOUT_MS);
     const char *was = m->st.health, *now = was;
     /* quickly until the first success: a front waits for "healthy" to hand over connections */
     m->next_health_ms = now_ms() + (ok || m->health_seen_ok ? HEALTH_INTERVAL_MS : HEALTH_STARTING_INTERVAL_MS);

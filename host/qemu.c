@@ -8,6 +8,9 @@
 
 #define APPEND_MAX 4096                 /* the kernel's BOOT_CMDLINE_MAX */
 #define QEMU_BINARY "qemu-system-x86_64"
+#define USER_NET_GUEST "10.0.2.15"
+#define USER_NET_GATEWAY "10.0.2.2"
+#define USER_NET_DNS "10.0.2.3"
 
 static int add(struct qemu_cmd *c, const char *fmt, ...)
 {
@@ -69,12 +72,35 @@ static void line_add(struct line *l, const char *word)
         l->len += (size_t)n;
 }
 
+/* Whether the kernel options say anything of the network's addresses themselves. */
+static int has_net_words(const struct spec *s)
+{
+    for (int i = 0; i < s->nkernel; i++)
+        if (strncmp(s->kernel[i], "ip=", 3) == 0 || strncmp(s->kernel[i], "gw=", 3) == 0 ||
+            strncmp(s->kernel[i], "dns=", 4) == 0)
+            return 1;
+    return 0;
+}
+
+/* NIC 0, QEMU's user network, has a fixed plan (QEMU's documentation: the guest 10.0.2.15, the
+ * host and gateway 10.0.2.2, DNS 10.0.2.3): an ELF guest is given it, sparing its boot the DHCP
+ * exchange (some 15 ms of a cold start under TCG). Returns 1 when the words were added. */
+static int user_net_static(const struct spec *s, struct line *l)
+{
+    if (has_net_words(s) || spec_image_kind(s->image) != IMAGE_ELF)
+        return 0;
+    line_add(l, "ip=" USER_NET_GUEST "/24");
+    line_add(l, "gw=" USER_NET_GATEWAY);
+    line_add(l, "dns=" USER_NET_DNS);
+    return 1;
+}
+
 /* ip= for each private network (NIC 0, the user network, keeps DHCP) and host= for every peer
  * on them, leasing addresses as needed. */
 static int add_network_words(const struct spec *s, struct qemu_cmd *c, struct line *l, char *err, size_t errlen)
 {
     static struct lease peers[NETWORK_MEMBERS_MAX];
-    if (s->nnets)
+    if (s->nnets && !user_net_static(s, l))
         line_add(l, "ip=dhcp");
     for (int i = 0; i < s->nnets; i++) {
         struct network net;
@@ -148,6 +174,8 @@ int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *q
         snprintf(word, sizeof word, "env=%s", s->env[i]);
         line_add(&l, word);
     }
+    if (!s->nnets)
+        user_net_static(s, &l);
     if (!bad && add_network_words(s, c, &l, err, errlen) < 0)
         return -1;
     for (int i = 0; i < s->nvolumes; i++) {
