@@ -56,7 +56,7 @@ fi
 # --- httpd with a 10 MiB file in its document root -----------------------------------------
 big=$BUILD/tests/httpd-big
 rm -rf "$big" && mkdir -p "$big/www"
-ln -s "$PWD"/apps/httpd/*.c "$PWD"/apps/httpd/*.h "$big/"
+ln -s "$PWD"/apps/httpd/*.c "$big/"   # apps/lib/ comes with every build, APP= ones too
 head -c $((10 * 1024 * 1024)) /dev/urandom >"$big/www/big.bin"
 if make -s APP="$big" >"$LOGS/build-httpd-big.log" 2>&1; then
   port=$(free_port)
