@@ -29,7 +29,7 @@
 #define PENDING_MAX 4096
 #define PENDING_LIMIT_MS 60000          /* a connection waits this long for a replica at most */
 #define PENDING_PER_TICK 8
-#define OPENING_MAX 4
+#define OPENING_MAX 2
 #define OPENING_LIMIT_MS 1000           /* a backend that has not spoken by then counts as open */
 #define STOP_GRACE_S 10
 #define DRAIN_LIMIT_MS 30000            /* a draining instance's connections get this long to end */
@@ -397,8 +397,9 @@ static void plan(struct front *f)
 /* A ready serving slot with room for one more opening connection, the least busy. QEMU's user
  * network listens with a backlog of one, and a burst of connects to it waits out SYN
  * retransmissions (a second, then three, ...) and loses some past 30 s: so a slot gets at most
- * OPENING_MAX connections whose guest has not answered yet, the rest wait their turn. Per
- * request, only a slot that has served nobody. */
+ * OPENING_MAX connections whose guest has not answered yet, the rest wait their turn (two: with
+ * four, keep-alive clients opening eight connections at once saw two of them wait a second for a
+ * SYN's retransmission). Per request, only a slot that has served nobody. */
 static struct slot *least_busy(struct front *f)
 {
     struct slot *best = NULL;

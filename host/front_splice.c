@@ -16,6 +16,7 @@ struct half {                           /* bytes from one end on their way to th
     char buf[SPLICE_BUFFER];
     size_t len;
     int eof;                            /* the source has finished sending */
+    int spoke;                          /* the source has sent a byte (it may be passed on already) */
     int shut;                           /* ... and the destination has been told */
 };
 
@@ -114,7 +115,7 @@ static int pump(struct end *from, struct end *to)
     if (!h->eof && h->len < sizeof h->buf) {
         ssize_t n = recv(from->fd, h->buf + h->len, sizeof h->buf - h->len, MSG_DONTWAIT);
         if (n > 0)
-            h->len += (size_t)n;
+            h->len += (size_t)n, h->spoke = 1;
         else if (n == 0)
             h->eof = 1;
         else if (errno != EAGAIN && errno != EINTR)
@@ -193,7 +194,7 @@ int splice_event(struct splice_set *s, void *ptr, unsigned events)
         end_pair(s, p, 0);
         return 1;
     }
-    if (!p->opened && (p->down.len || p->down.eof)) {
+    if (!p->opened && (p->down.spoke || p->down.eof)) {     /* the answer may be passed on already */
         p->opened = 1;
         s->opened(s->ctx, p->tag);
     }
