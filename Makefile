@@ -4,7 +4,8 @@
 .DEFAULT_GOAL := all
 SHELL      := /bin/bash
 BUILD      := build
-APPS       := $(patsubst apps/%/,%,$(wildcard apps/*/))
+# apps/lib/ is no app: it holds what apps share (apps/lib/build.mk)
+APPS       := $(filter-out lib,$(patsubst apps/%/,%,$(wildcard apps/*/)))
 APP        ?=
 RUN_APP    ?= httpd
 CC         := gcc
@@ -60,7 +61,7 @@ CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
 LIBMAYFLY  := $(BUILD)/libmayfly.a
 LDFLAGS_IMAGE := -nostdlib -static -T $(LINKER_SCRIPT) -z max-page-size=0x1000 -z noexecstack \
   --gc-sections --no-warn-rwx-segments
-LINK_LIBS  = --start-group $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LDLIBS) $(NEWLIB_LIBS) $(LIBGCC) --end-group
+LINK_LIBS  = --start-group $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LDLIBS) $(NEWLIB_LIBS) $(LIBGCC) --end-group
 
 .PHONY: all run test image bench clean setup install
 .DELETE_ON_ERROR:
@@ -110,6 +111,8 @@ $(LIBMAYFLY): $(filter-out $(ENTRY_OBJ),$(CORE_OBJS))
 	@rm -f $@
 	@ar rcs $@ $^
 
+include apps/lib/build.mk
+
 # One app: $(1) = its key (the object directory under build/), $(2) = source directory,
 # $(3) = image name (build/$(3).elf).
 define app_rules
@@ -129,7 +132,7 @@ $(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-f
 $(BUILD)/$(1)/%.o: $(2)/%.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP) $(IMG_LIBS)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
-	@$(CC) $$(GUEST_CFLAGS) $(WARN) $(CFLAGS) -c $$< -o $$@
+	@$(CC) $$(GUEST_CFLAGS) $(APPLIB_INCLUDES) $(WARN) $(CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/app_name.o: $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
@@ -138,7 +141,7 @@ $(BUILD)/$(1)/app_name.o: $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP)
 
 # Two links: the first gives the addresses for the symbol table that the second embeds
 # (after all code, so no code moves; the check below makes sure).
-$(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LINKER_SCRIPT) scripts/gen-ksyms $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).elf.src)),FORCE)
+$(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LINKER_SCRIPT) scripts/gen-ksyms $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).elf.src)),FORCE)
 	@echo "  LD      $$@"
 	@scripts/gen-ksyms - $(BUILD)/$(1)/ksyms0.S
 	@$(CC) -c $(BUILD)/$(1)/ksyms0.S -o $(BUILD)/$(1)/ksyms0.o
@@ -203,5 +206,5 @@ install: $(BUILD)/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
 
 clean:
 	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.elf.src $(BUILD)/app-* $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
-	  $(BUILD)/libmayfly.a $(BUILD)/lwip $(LIBLWIP) $(BUILD)/libs $(IMG_LIBS) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests \
+	  $(BUILD)/libmayfly.a $(BUILD)/applib $(BUILD)/libapps.a $(BUILD)/lwip $(LIBLWIP) $(BUILD)/libs $(IMG_LIBS) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests \
 	  $(BUILD)/host $(BUILD)/mayfly

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "front_splice.h"
 #include "instance.h"
+#include "loopback.h"
 #include "network.h"
 #include "paths.h"
 #include "status.h"
@@ -99,19 +100,6 @@ struct front {
     long long counts_at;
 };
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
 
 /* The published ports: systemd's sockets when it passed them to this process, else our own. */
 static int open_listeners(struct front *f)
@@ -189,7 +177,7 @@ static struct slot *slot_start(struct front *f, enum role role)
     snprintf(r.name, sizeof r.name, "%s", s->name);
     r.replicas = r.on_demand = r.idle_s = r.warm = r.per_request = 0;
     for (int p = 0; p < r.nports; p++) {
-        s->port[p] = free_port();
+        s->port[p] = loopback_free_port();
         snprintf(r.ports[p].host_ip, sizeof r.ports[p].host_ip, "127.0.0.1");
         r.ports[p].host_port = s->port[p];
     }

@@ -7,6 +7,7 @@
 #include "front.h"
 #include "health.h"
 #include "instance.h"
+#include "loopback.h"
 #include "paths.h"
 #include "qemu.h"
 #include "qmp.h"
@@ -94,21 +95,6 @@ static void note(struct monitor *m, const char *fmt, ...)
         fputs(prefixed, stderr);
 }
 
-/* A free port on 127.0.0.1 for the health check's forward (QEMU binds it a moment later). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
 /* The published port that forwards to the health check's guest port, else a private one. */
 static int health_port(const struct spec *s, int *own)
 {
@@ -120,7 +106,7 @@ static int health_port(const struct spec *s, int *own)
             (strcmp(s->ports[i].host_ip, "127.0.0.1") == 0 || strcmp(s->ports[i].host_ip, "0.0.0.0") == 0))
             return s->ports[i].host_port;
     *own = 1;
-    return free_port();
+    return loopback_free_port();
 }
 
 static int start_qemu(struct monitor *m)

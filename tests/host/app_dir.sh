@@ -31,6 +31,13 @@ build_and_run first
 check "make APP=dir: back to the first directory, its own main again" \
   "$([ $status = 5 ] && grep -q '^the first user echo' <<<"$out"; echo $?)" "status $status, output: $out"
 
+# a shipped app that builds from the shared apps/lib/ too (flv: apps/lib/http_server.c)
+out=$(make -s APP=apps/flv 2>&1)
+status=$?
+check "make APP=apps/flv: the shipped flv, with the HTTP server it shares from apps/lib" \
+  "$([ $status = 0 ] && [ "$(cat build/flv.elf.src)" = "$PWD/apps/flv" ] && nm build/flv.elf | grep -q ' T http_server_run$'; echo $?)" \
+  "status $status: $out"
+
 make -s all >/dev/null 2>&1
 check "make: the shipped echo is rebuilt over a user's build/echo.elf" \
   "$([ "$(cat build/echo.elf.src)" = "$PWD/apps/echo" ] && nm build/echo.elf | grep -q ' t serve_udp$'; echo $?)" \

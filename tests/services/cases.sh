@@ -56,7 +56,7 @@ fi
 # --- httpd with a 10 MiB file in its document root -----------------------------------------
 big=$BUILD/tests/httpd-big
 rm -rf "$big" && mkdir -p "$big/www"
-ln -s "$PWD"/apps/httpd/*.c "$PWD"/apps/httpd/*.h "$big/"
+ln -s "$PWD"/apps/httpd/*.c "$big/"   # apps/lib/ comes with every build, APP= ones too
 head -c $((10 * 1024 * 1024)) /dev/urandom >"$big/www/big.bin"
 if make -s APP="$big" >"$LOGS/build-httpd-big.log" 2>&1; then
   port=$(free_port)
@@ -88,6 +88,22 @@ if QEMU_EXTRA="-initrd $BUILD/tests/httpd-root.cpio" service_start httpd-root bu
      "tcp:127.0.0.1:$port-:80" -- --root /srv; then
   checks httpd-root tests/services/httpd_root.sh "$port" "$rtree/srv"
   service_stop httpd-root
+fi
+
+# --- flv: video from a FAT disk, FLV seeks (?start=) and byte ranges ---------------------------
+# The media are made here by the host's ffmpeg (tests/services/flv_media.sh); the guest has 8 MiB,
+# so the files must go out in chunks. A seek's answer is read back with ffprobe.
+fmedia=$BUILD/tests/flv-media
+if tests/services/flv_media.sh "$fmedia" "$BUILD/tests/flv.img" >"$LOGS/flv-media.log" 2>&1; then
+  port=$(free_port)
+  if MEM=8M QEMU_EXTRA="-drive file=$BUILD/tests/flv.img,format=raw,if=virtio" \
+     service_start flv build/flv.elf '^flv: serving /data' "tcp:127.0.0.1:$port-:80" mount=vda:/data:ro -- --root /data; then
+    checks flv tests/services/flv_checks.sh "$port" "$fmedia"
+    checks flv-raw python3 tests/services/flv_raw.py "$port" "$fmedia"
+    service_stop flv
+  fi
+else
+  fail "flv: test media" "ffmpeg or mtools failed (scripts/setup installs both)" "$LOGS/flv-media.log"
 fi
 
 # --- httpd with a static address: slirp forwards to that address, so an answer proves it ----

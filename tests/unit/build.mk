@@ -10,7 +10,8 @@ test_cmdline_SRCS    := kernel/cmdline.c kernel/options.c kernel/format.c net/op
                         fs/options.c
 test_hosts_SRCS      := net/hosts.c net/options.c net/ipv4_parse.c kernel/cmdline.c kernel/options.c kernel/format.c
 test_format_SRCS     := kernel/format.c kernel/rtc.c
-test_http_SRCS       := apps/httpd/http.c
+test_http_SRCS       := apps/lib/http.c
+test_flv_SRCS        := apps/flv/flv.c
 test_page_alloc_SRCS := kernel/page_alloc.c
 test_virtqueue_SRCS  := drivers/virtio/virtqueue.c kernel/format.c
 test_virtio_check_SRCS := drivers/virtio/virtio_check.c kernel/pci_check.c kernel/format.c

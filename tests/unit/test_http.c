@@ -1,4 +1,4 @@
-/* apps/httpd/http.c: request heads as clients (and attackers) write them, response heads. */
+/* apps/lib/http.c: request heads as clients (and attackers) write them, response heads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
-#include "../../apps/httpd/http.h"
+#include "../../apps/lib/http.h"
 
 static int parse(const char *head, struct http_request *r)
 {
@@ -144,9 +144,25 @@ static void writes_range_and_validator_fields(void **state)
     http_response_head(buf, sizeof buf, &res);
     assert_non_null(strstr(buf, "HTTP/1.1 304 Not Modified\r\n"));
     assert_null(strstr(buf, "Content-Length"));                 /* a 304 has no body */
-    res = (struct http_response){ .status = 301, .location = "dir/" };
+    res = (struct http_response){ .status = 301, .server = "mayfly-httpd", .location = "dir/" };
     http_response_head(buf, sizeof buf, &res);
     assert_non_null(strstr(buf, "HTTP/1.1 301 Moved Permanently\r\nServer: mayfly-httpd\r\nLocation: dir/\r\n"));
+}
+
+static void keeps_the_query_raw(void **state)
+{
+    (void)state;
+    struct http_request r;
+    assert_int_equal(parse("GET /a%20b.flv?start=12%34&x=1#frag HTTP/1.1\r\nHost: h\r\n\r\n", &r), 0);
+    assert_string_equal(r.path, "/a b.flv");
+    assert_int_equal(r.query_len, strlen("start=12%34&x=1"));
+    assert_memory_equal(r.query, "start=12%34&x=1", r.query_len);
+    assert_int_equal(parse("GET /v.flv HTTP/1.1\r\nHost: h\r\n\r\n", &r), 0);
+    assert_null(r.query);
+    assert_int_equal(parse("GET /v.flv? HTTP/1.1\r\nHost: h\r\n\r\n", &r), 0);
+    assert_non_null(r.query);
+    assert_int_equal(r.query_len, 0);
+    assert_int_equal(parse("GET /v.flv?a\x01b HTTP/1.1\r\nHost: h\r\n\r\n", &r), 400);
 }
 
 static void keeps_the_conditional_fields(void **state)
@@ -310,7 +326,7 @@ int main(void)
         cmocka_unit_test(keeps_the_conditional_fields), cmocka_unit_test(single_ranges),
         cmocka_unit_test(unsatisfiable_ranges),     cmocka_unit_test(ignored_ranges),
         cmocka_unit_test(formats_and_parses_dates), cmocka_unit_test(refuses_bad_dates),
-        cmocka_unit_test(encodes_locations),
+        cmocka_unit_test(encodes_locations),         cmocka_unit_test(keeps_the_query_raw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

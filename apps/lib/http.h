@@ -1,8 +1,8 @@
-/* HTTP/1.1 message syntax for httpd (RFC 9112, RFC 9110): parsing a request head, the Range and
- * date fields, writing a response head. Pure functions of their arguments, so
+/* HTTP/1.1 message syntax for the HTTP apps (httpd, flv; RFC 9112, RFC 9110): parsing a request
+ * head, the Range and date fields, writing a response head. Pure functions of their arguments, so
  * tests/unit/test_http.c runs them on the host. */
-#ifndef HTTPD_HTTP_H
-#define HTTPD_HTTP_H
+#ifndef APPS_LIB_HTTP_H
+#define APPS_LIB_HTTP_H
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +22,8 @@ struct http_field {
 struct http_request {
     enum http_method method;
     char path[HTTP_PATH_MAX];           /* decoded, without query; always starts with '/' */
+    const char *query;                  /* the raw query after '?' (not decoded; points into the head */
+    size_t query_len;                   /* like a field's value); NULL when the target has no '?' */
     int minor_version;                  /* HTTP/1.x */
     int keep_alive;                     /* the connection stays open after the response */
     int has_body;                       /* Content-Length or Transfer-Encoding: we do not read it */
@@ -57,6 +59,7 @@ size_t http_encode_path(const char *path, char *out, size_t cap);
 /* What a response head says. Optional fields are left out when NULL or 0. */
 struct http_response {
     int status;
+    const char *server;                 /* the Server field ("mayfly-httpd") */
     const char *content_type;
     uint64_t content_length;            /* not written for 304 (RFC 9110 §15.4.5) */
     int keep_alive;

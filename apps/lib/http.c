@@ -46,7 +46,8 @@ static const char *line_end(const char *p, const char *end, const char **next)
     return nl > p && nl[-1] == '\r' ? nl - 1 : nl;
 }
 
-/* Decode origin-form target [p, e) into r->path: percent escapes, no query, no ".." segment. */
+/* Decode origin-form target [p, e) into r->path: percent escapes, no ".." segment. The query is
+ * kept raw in r->query: what its parameters mean, and how they are encoded, is the app's business. */
 static int parse_target(const char *p, const char *e, struct http_request *r)
 {
     if (p == e || *p != '/')
@@ -70,6 +71,13 @@ static int parse_target(const char *p, const char *e, struct http_request *r)
         r->path[n++] = c;
     }
     r->path[n] = 0;
+    if (p < e && *p == '?') {
+        const char *q = ++p;
+        for (; p < e && *p != '#'; p++)
+            if ((unsigned char)*p < SP || *p == 0x7f)
+                return 400;             /* as in the path: no control characters */
+        r->query = q, r->query_len = (size_t)(p - q);
+    }
     /* no segment may be "..": the document root is the top */
     for (const char *s = r->path; (s = strstr(s, "..")); s += 2)
         if (s[-1] == '/' && (s[2] == '/' || s[2] == 0))
@@ -412,7 +420,8 @@ size_t http_response_head(char *buf, size_t cap, const struct http_response *res
     size_t n = 0;
     char num[24];
     put(buf, cap, &n, "HTTP/1.1 %d %s\r\n", res->status, http_reason(res->status));
-    put_field(buf, cap, &n, "Server", "mayfly-httpd");
+    if (res->server)
+        put_field(buf, cap, &n, "Server", res->server);
     if (res->date)
         put_field(buf, cap, &n, "Date", res->date);
     if (res->last_modified)
