@@ -126,7 +126,7 @@ static int not_modified(const struct http_request *r, const struct http_target *
 
 /* Which range to send (RFC 9110 §14.2): 200 (all), 206 or 416. Range only applies to GET, and
  * not to a target with a prefix; with If-Range the range holds only if the date is exactly our
- * Last-Modified (we have no entity tags, so a tag never matches, §13.1.5). */
+ * Last-Modified (an entity tag there is not compared, so it sends the whole: safe, §13.1.5). */
 static int choose_range(const struct http_request *r, const struct http_target *t, const char *last_modified,
                         uint64_t *first, uint64_t *last)
 {
