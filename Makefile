@@ -15,7 +15,7 @@ LD         := ld
 GCC_INCLUDE = $(eval GCC_INCLUDE := $$(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
 LIBGCC     = $(eval LIBGCC := $$(shell $(CC) -print-libgcc-file-name))$(LIBGCC)
 
-# newlib's and lwIP's versions and sha256s (scripts/setup and the fetch scripts read them too).
+# The third-party sources' versions and sha256s (scripts/setup and the fetch scripts read them too).
 include versions.mk
 SETUP_STAMP := $(BUILD)/.setup-$(shell cat scripts/setup versions.mk | sha256sum | cut -c1-12)
 
@@ -49,10 +49,11 @@ NO_LWIP_GOALS := clean setup newlib unit unit-% $(BUILD)/tests/% $(BUILD)/mayfly
 CORE_SRCS  :=
 LAYERS     := boot kernel drivers fs libc net
 include $(addsuffix /build.mk,$(LAYERS))
+include libs/build.mk
 include tests/unit/build.mk
 include host/build.mk
 
-INCLUDES   = -nostdinc $(LIBC_INCLUDES) $(NET_INCLUDES) $(NEWLIB_INCLUDES) -isystem $(GCC_INCLUDE)
+INCLUDES   = -nostdinc $(LIBC_INCLUDES) $(NET_INCLUDES) $(IMG_INCLUDES) $(NEWLIB_INCLUDES) -isystem $(GCC_INCLUDE)
 GUEST_CFLAGS = $(TARGET_FLAGS) $(HARDEN_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks -std=gnu11 \
   -fno-strict-aliasing $(INCLUDES) $(POSIX_DEFS) -MD -MP
 
@@ -60,7 +61,7 @@ CORE_OBJS  := $(patsubst %,$(BUILD)/core/%.o,$(CORE_SRCS))
 LIBMAYFLY  := $(BUILD)/libmayfly.a
 LDFLAGS_IMAGE := -nostdlib -static -T $(LINKER_SCRIPT) -z max-page-size=0x1000 -z noexecstack \
   --gc-sections --no-warn-rwx-segments
-LINK_LIBS  = --start-group $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(LDLIBS) $(NEWLIB_LIBS) $(LIBGCC) --end-group
+LINK_LIBS  = --start-group $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LDLIBS) $(NEWLIB_LIBS) $(LIBGCC) --end-group
 
 .PHONY: all run test image bench clean setup install
 .DELETE_ON_ERROR:
@@ -127,7 +128,8 @@ $(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-f
 	@scripts/embed-files $(2)/www $(BUILD)/$(1)/www.S
 	@$(CC) -c $(BUILD)/$(1)/www.S -o $$@
 
-$(BUILD)/$(1)/%.o: $(2)/%.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP)
+# (The image libraries come first: their headers are an app's to include.)
+$(BUILD)/$(1)/%.o: $(2)/%.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP) $(IMG_LIBS)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
 	@$(CC) $$(GUEST_CFLAGS) $(APPLIB_INCLUDES) $(WARN) $(CFLAGS) -c $$< -o $$@
@@ -139,7 +141,7 @@ $(BUILD)/$(1)/app_name.o: $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP)
 
 # Two links: the first gives the addresses for the symbol table that the second embeds
 # (after all code, so no code moves; the check below makes sure).
-$(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(LINKER_SCRIPT) scripts/gen-ksyms $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).elf.src)),FORCE)
+$(BUILD)/$(3).elf: $$($(1)_OBJS) $(ENTRY_OBJ) $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LINKER_SCRIPT) scripts/gen-ksyms $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).elf.src)),FORCE)
 	@echo "  LD      $$@"
 	@scripts/gen-ksyms - $(BUILD)/$(1)/ksyms0.S
 	@$(CC) -c $(BUILD)/$(1)/ksyms0.S -o $(BUILD)/$(1)/ksyms0.o
@@ -204,5 +206,5 @@ install: $(BUILD)/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
 
 clean:
 	rm -rf $(BUILD)/core $(BUILD)/*.elf $(BUILD)/*.elf.src $(BUILD)/app-* $(BUILD)/*.iso $(BUILD)/*.img $(BUILD)/*.qcow2 \
-	  $(BUILD)/libmayfly.a $(BUILD)/applib $(BUILD)/libapps.a $(BUILD)/lwip $(LIBLWIP) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests \
+	  $(BUILD)/libmayfly.a $(BUILD)/applib $(BUILD)/libapps.a $(BUILD)/lwip $(LIBLWIP) $(BUILD)/libs $(IMG_LIBS) $(foreach a,$(APPS),$(BUILD)/$(a)) $(BUILD)/tests \
 	  $(BUILD)/host $(BUILD)/mayfly

@@ -367,7 +367,9 @@ const char *http_reason(int status)
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
     case 416: return "Range Not Satisfiable";
+    case 422: return "Unprocessable Content";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
@@ -426,6 +428,8 @@ size_t http_response_head(char *buf, size_t cap, const struct http_response *res
         put_field(buf, cap, &n, "Date", res->date);
     if (res->last_modified)
         put_field(buf, cap, &n, "Last-Modified", res->last_modified);
+    if (res->etag)
+        put_field(buf, cap, &n, "ETag", res->etag);
     if (res->location)
         put_field(buf, cap, &n, "Location", res->location);
     if (res->accept_ranges)
@@ -469,4 +473,30 @@ const char *http_content_type(const char *path)
             if (!strcasecmp(dot + 1, types[i].ext))
                 return types[i].type;
     return "application/octet-stream";
+}
+
+int http_etag_matches(const char *v, size_t len, const char *etag)
+{
+    size_t el = strlen(etag);
+    const char *end = v + len;
+    while (v < end) {
+        while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
+            v++;
+        if (end - v >= 1 && *v == '*')
+            return 1;
+        if (end - v >= 2 && v[0] == 'W' && v[1] == '/')
+            v += 2;
+        const char *tag = v;
+        if (v < end && *v == '"')       /* a quoted tag may hold commas: skip to its closing quote */
+            for (v++; v < end && *v != '"'; v++)
+                ;
+        while (v < end && *v != ',')
+            v++;
+        size_t tl = (size_t)(v - tag);
+        while (tl > 0 && (tag[tl - 1] == ' ' || tag[tl - 1] == '\t'))
+            tl--;
+        if (tl == el && !memcmp(tag, etag, el))
+            return 1;
+    }
+    return 0;
 }

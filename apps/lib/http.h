@@ -64,9 +64,14 @@ struct http_response {
     uint64_t content_length;            /* not written for 304 (RFC 9110 §15.4.5) */
     int keep_alive;
     const char *date, *last_modified, *location;
+    const char *etag;                   /* an entity tag, quotes included */
     int accept_ranges;                  /* "Accept-Ranges: bytes" */
     uint64_t range_first, range_last, size; /* 206: Content-Range: bytes F-L/SIZE; 416: bytes * /SIZE */
 };
+
+/* Whether an If-None-Match value [v, v+len) matches entity tag `etag` (quotes included): "*", or
+ * one of its comma-separated tags by weak comparison (RFC 9110 §13.1.2: W/ is ignored). */
+int http_etag_matches(const char *v, size_t len, const char *etag);
 
 /* Write a response head into buf (at most cap bytes, NUL added). Returns its length, or 0 if
  * cap is too small. */

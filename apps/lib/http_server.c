@@ -15,7 +15,8 @@
  * none is waiting, the new one is refused. A head lives in 1 KiB inside the connection and
  * borrows HEAD_MAX from the heap only while a longer one arrives. Trouble is reported at most
  * once per WARN_INTERVAL_S.
- * Single byte ranges (206/416), Last-Modified and If-Modified-Since (304) for every target.
+ * Single byte ranges (206/416), Last-Modified and If-Modified-Since (304) for every target;
+ * ETag and If-None-Match (304) for a target that has an entity tag.
  * SIGTERM (the VM's power button) or SIGINT stops it gracefully: the listening socket closes, a
  * response being sent is finished, and each open connection's next request is answered with
  * "Connection: close" (closing an idle keep-alive connection at once could drop a request
@@ -67,6 +68,8 @@ struct conn {
     char head[RESPONSE_HEAD_MAX];
     size_t head_len, head_off;
     const unsigned char *body;          /* in memory: the bytes; NULL when from file */
+    void (*release)(void *owner);       /* called with owner when body is no longer needed */
+    void *owner;
     int file;                           /* -1, or the open file the body comes from */
     off_t file_start;                   /* where the body starts in file */
     size_t body_len, body_off;
@@ -105,12 +108,16 @@ static const char *slash_location(const char *path)
     return http_encode_path(seg, loc + 2, sizeof loc - 2) ? loc : NULL;
 }
 
-/* If-Modified-Since (RFC 9110 §13.1.3): whether to answer 304. Ignored when If-None-Match is
- * present, when repeated or unparseable, and when later than now (an invalid date). */
-static int not_modified(const struct http_request *r, int64_t mtime, time_t now)
+/* If-None-Match (RFC 9110 §13.1.2), then If-Modified-Since (§13.1.3): whether to answer 304.
+ * If-Modified-Since is ignored when If-None-Match is present, when repeated or unparseable, and
+ * when later than now (an invalid date). */
+static int not_modified(const struct http_request *r, const struct http_target *t, time_t now)
 {
-    int64_t since;
+    int64_t since, mtime = t->mtime;
     const struct http_field *f = &r->if_modified_since;
+    if (r->if_none_match.count)
+        return t->etag && r->if_none_match.count == 1 &&
+               http_etag_matches(r->if_none_match.value, r->if_none_match.len, t->etag);
     if (mtime < 0 || f->count != 1 || r->if_none_match.count ||
         http_parse_date(f->value, f->len, &since) || since > (int64_t)now)
         return 0;
@@ -119,7 +126,7 @@ static int not_modified(const struct http_request *r, int64_t mtime, time_t now)
 
 /* Which range to send (RFC 9110 §14.2): 200 (all), 206 or 416. Range only applies to GET, and
  * not to a target with a prefix; with If-Range the range holds only if the date is exactly our
- * Last-Modified (we have no entity tags, so a tag never matches, §13.1.5). */
+ * Last-Modified (an entity tag there is not compared, so it sends the whole: safe, §13.1.5). */
 static int choose_range(const struct http_request *r, const struct http_target *t, const char *last_modified,
                         uint64_t *first, uint64_t *last)
 {
@@ -137,6 +144,9 @@ static void end_body(struct conn *c)
     if (c->file >= 0)
         close(c->file);
     c->file = -1;
+    if (c->release)
+        c->release(c->owner);
+    c->release = NULL;
 }
 
 /* Set up the answer to r (status 0) or an error status, with r NULL when it could not be read. */
@@ -156,7 +166,8 @@ static void respond(struct conn *c, int status, const struct http_request *r, in
             http_format_date(t.mtime, last_modified), res.last_modified = last_modified;
         res.accept_ranges = !t.prefix_len;
         res.size = t.size;
-        status = not_modified(r, t.mtime, now) ? 304 : choose_range(r, &t, res.last_modified, &first, &last);
+        res.etag = t.etag;
+        status = not_modified(r, &t, now) ? 304 : choose_range(r, &t, res.last_modified, &first, &last);
     }
     end_body(c);
     size_t prefix_len = 0;
@@ -168,6 +179,7 @@ static void respond(struct conn *c, int status, const struct http_request *r, in
         res.range_first = first, res.range_last = last;
         prefix_len = t.prefix_len;
         c->body = t.data ? t.data + t.start + first : NULL;
+        c->release = t.release, c->owner = t.owner, t.release = NULL;
         c->file = t.fd, c->file_start = (off_t)(t.start + first), t.fd = -1;
     } else if (status == 304) {
         c->body = NULL, res.content_length = 0;
@@ -180,6 +192,8 @@ static void respond(struct conn *c, int status, const struct http_request *r, in
     }
     if (t.fd >= 0)
         close(t.fd);                                    /* 304, 416, errors: the file is not sent */
+    if (t.release)
+        t.release(t.owner);
     res.status = status;
     c->keep_alive = keep_alive;
     c->head_len = http_response_head(c->head, sizeof c->head - HTTP_PREFIX_MAX, &res);   /* room for the prefix */
@@ -361,6 +375,7 @@ static void accept_all(time_t now)
         c->in = c->in_small;
         c->sending = 0;
         c->file = -1;
+        c->release = NULL;
         c->lingering_until = 0;
         conns[nconns++] = c;
     }

@@ -22,6 +22,11 @@ struct http_target {
     unsigned char prefix[HTTP_PREFIX_MAX];
     size_t prefix_len;
     const char *reason;                 /* an error status's body: why, in a few words (may be NULL) */
+    const char *etag;                   /* an entity tag, quotes included (NULL: none); read at once */
+    /* data that must outlive the handler (a result shared with a cache): the server calls
+     * release(owner) once it no longer needs data, whether it sent it, all or part, or not */
+    void (*release)(void *owner);
+    void *owner;
 };
 
 /* The handler answers one request (GET or HEAD, path checked, query raw): 200 with t filled in,

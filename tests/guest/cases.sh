@@ -170,6 +170,21 @@ if INITRD=$BUILD/tests/initrd.cpio scripts/mkimage build/files.elf build/tests/f
 else
   fail "initrd-grub: scripts/mkimage with INITRD" "it failed" "$LOGS/mkimage-initrd.log"
 fi
+# the image libraries (libs/): a JPEG and a PNG made by ImageMagick, in an initrd, decoded by the
+# guest to the size identify gives; then an in-guest encode/decode round trip and malformed data
+images_case() {
+  local tree=$BUILD/tests/images-tree want=() f
+  rm -rf "$tree" && mkdir -p "$tree" &&
+    convert -size 123x45 gradient:red-blue "$tree/a.jpg" &&
+    convert -size 64x200 plasma:fractal -depth 8 "$tree/b.png" &&
+    (cd "$tree" && find . | LC_ALL=C sort | cpio --quiet -o -H newc) >"$BUILD/tests/images.cpio" ||
+    { fail images "ImageMagick could not make the test images"; return; }
+  for f in a.jpg b.png; do want+=("^/$f: $(identify -format '%wx%h' "$tree/$f")\$"); done
+  EXPECT=$(printf '%s\n' "${want[@]}" '^0 checks failed$') QEMU_EXTRA="-initrd $BUILD/tests/images.cpio" \
+    guest images 0 build/images.elf -- /a.jpg /b.png
+}
+images_case
+
 head -c 3000 "$BUILD/tests/initrd.cpio" >"$BUILD/tests/initrd-cut.cpio"
 EXPECT=$'initrd \\(3000 bytes\\) refused: at byte [0-9]+: the data runs past the end\n^0 checks failed$' \
   QEMU_EXTRA="-initrd $BUILD/tests/initrd-cut.cpio" guest initrd-malformed 0 build/files.elf

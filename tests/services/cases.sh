@@ -106,6 +106,21 @@ else
   fail "flv: test media" "ffmpeg or mtools failed (scripts/setup installs both)" "$LOGS/flv-media.log"
 fi
 
+# --- img: images from a FAT disk, transformed on request (apps/img) -----------------------------
+# The images are made here by ImageMagick (tests/services/img_media.sh), bombs and damaged files
+# among them; the answers are read back with identify. 64 MiB of guest memory, as the app expects.
+imedia=$BUILD/tests/img-media
+if tests/services/img_media.sh "$imedia" "$BUILD/tests/img.img" >"$LOGS/img-media.log" 2>&1; then
+  port=$(free_port)
+  if MEM=64M QEMU_EXTRA="-drive file=$BUILD/tests/img.img,format=raw,if=virtio" \
+     service_start img build/img.elf '^img: serving /data' "tcp:127.0.0.1:$port-:80" mount=vda:/data:ro -- --root /data; then
+    checks img tests/services/img_checks.sh "$port" "$imedia"
+    service_stop img
+  fi
+else
+  fail "img: test media" "ImageMagick or mtools failed (scripts/setup installs both)" "$LOGS/img-media.log"
+fi
+
 # --- httpd with a static address: slirp forwards to that address, so an answer proves it ----
 port=$(free_port)
 if service_start httpd-static build/httpd.elf '^httpd: serving' "tcp:127.0.0.1:$port-10.0.2.77:8080" \

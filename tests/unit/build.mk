@@ -12,6 +12,8 @@ test_hosts_SRCS      := net/hosts.c net/options.c net/ipv4_parse.c kernel/cmdlin
 test_format_SRCS     := kernel/format.c kernel/rtc.c
 test_http_SRCS       := apps/lib/http.c
 test_flv_SRCS        := apps/flv/flv.c
+test_img_SRCS        := apps/img/img_params.c apps/img/img_geom.c apps/img/img_scale.c apps/img/img_cache.c \
+                        apps/img/img_etag.c
 test_page_alloc_SRCS := kernel/page_alloc.c
 test_virtqueue_SRCS  := drivers/virtio/virtqueue.c kernel/format.c
 test_virtio_check_SRCS := drivers/virtio/virtio_check.c kernel/pci_check.c kernel/format.c

@@ -316,6 +316,27 @@ static void content_types(void **state)
     assert_string_equal(http_content_type("/x.unknown"), "application/octet-stream");
 }
 
+static int etag_in(const char *field, const char *etag)
+{
+    return http_etag_matches(field, strlen(field), etag);
+}
+
+/* If-None-Match (RFC 9110 §13.1.2): a list of tags, weak comparison, "*" */
+static void matches_entity_tags(void **state)
+{
+    (void)state;
+    assert_true(etag_in("\"abc\"", "\"abc\""));
+    assert_true(etag_in("W/\"abc\"", "\"abc\""));
+    assert_true(etag_in("\"x\", \"abc\"", "\"abc\""));
+    assert_true(etag_in("\"x,y\" ,W/\"abc\"  ", "\"abc\""));
+    assert_true(etag_in("*", "\"abc\""));
+    assert_false(etag_in("\"ab\"", "\"abc\""));
+    assert_false(etag_in("\"abcd\"", "\"abc\""));
+    assert_false(etag_in("abc", "\"abc\""));
+    assert_false(etag_in("", "\"abc\""));
+    assert_false(etag_in("\"a, \"abc\"", "\"x\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +348,7 @@ int main(void)
         cmocka_unit_test(unsatisfiable_ranges),     cmocka_unit_test(ignored_ranges),
         cmocka_unit_test(formats_and_parses_dates), cmocka_unit_test(refuses_bad_dates),
         cmocka_unit_test(encodes_locations),         cmocka_unit_test(keeps_the_query_raw),
+        cmocka_unit_test(matches_entity_tags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
