@@ -184,11 +184,12 @@ image: $(BUILD)/$(RUN_APP).elf | $(SETUP_STAMP)
 test: | $(SETUP_STAMP)
 	@tests/run
 
-bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf $(BUILD)/mayfly | $(SETUP_STAMP)
+bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf $(BUILD)/img.elf $(BUILD)/flv.elf $(BUILD)/mayfly | $(SETUP_STAMP)
 	@scripts/bench
 	@scripts/bench-httpd
 	@scripts/bench-fleet
 	@scripts/bench-front
+	@scripts/bench-media
 
 # The manager, its accelerator probe (with the hello image it boots), the shipped apps' images
 # and the systemd unit. DESTDIR for packaging.
