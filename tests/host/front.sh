@@ -107,27 +107,7 @@ check "an on-demand service runs no VM before its first connection" "$(state_is 
 check "a cold request to an on-demand service is answered" "$(http_ok "$port"; echo $?)" "$("$mayfly" ps -a)"
 check "after its idle time the service's VM is stopped" "$(wait_for 30 bash -c "$(declare -f ps_state state_is); mayfly=$mayfly; state_is od-1 'exited(0)' && state_is od idle"; echo $?)" \
   "$("$mayfly" ps -a)"
-python3 - "$port" <<'PY' >"$work/burst.txt" 2>&1
-import socket, sys, threading
-port, ok = int(sys.argv[1]), []
-def one():
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-            s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-            data = b""
-            while (chunk := s.recv(65536)):
-                data += chunk
-        ok.append(data.startswith(b"HTTP/1.1 200"))
-        if not ok[-1]:
-            print(f"answer of {len(data)} bytes: {data[:40]!r}", file=sys.stderr)
-    except OSError as e:
-        ok.append(False)
-        print(repr(e), file=sys.stderr)
-ts = [threading.Thread(target=one) for _ in range(50)]
-[t.start() for t in ts]
-[t.join() for t in ts]
-print(sum(ok))
-PY
+python3 tests/lib/burst.py "$port" 50 >"$work/burst.txt" 2>&1
 check "50 connections opened during one boot are all answered" "$([ "$(tail -n 1 "$work/burst.txt")" = 50 ]; echo $?)" \
   "$(cat "$work/burst.txt") of 50"
 check "it is back after the next request" "$(state_is od 1/1 && state_is od-1 healthy; echo $?)" "$("$mayfly" ps -a)"
@@ -165,25 +145,7 @@ port=$(free_port)
 wait_for 60 bash -c "[ -n \"\$('$mayfly' ps -a | awk '\$1 ~ /^pr-/ && \$3 == \"paused\"')\" ]"
 ok=0
 for _ in 1 2 3 4; do http_ok "$port" && ok=$((ok + 1)); done
-python3 - "$port" <<'PY' >"$work/pr.txt" 2>&1
-import socket, sys, threading
-port, ok = int(sys.argv[1]), []
-def one():
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-            s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-            data = b""
-            while (chunk := s.recv(65536)):
-                data += chunk
-        ok.append(data.startswith(b"HTTP/1.1 200"))
-    except OSError as e:
-        ok.append(False)
-        print(repr(e), file=sys.stderr)
-ts = [threading.Thread(target=one) for _ in range(6)]
-[t.start() for t in ts]
-[t.join() for t in ts]
-print(sum(ok))
-PY
+python3 tests/lib/burst.py "$port" 6 >"$work/pr.txt" 2>&1
 wait_for 30 bash -c "[ -z \"\$('$mayfly' ps -a | awk '\$1 ~ /^pr-/ && (\$3 == \"healthy\" || \$3 == \"stopping\" || \$3 == \"running\")')\" ]"
 sleep 0.5                                   # the front's counts, written at most every 250 ms
 verdict=$(slots pr | awk '{ served += $3; starts += $4; if ($3 > $4) over = 1 } END { print served, starts, over + 0 }')

@@ -90,35 +90,36 @@ if QEMU_EXTRA="-initrd $BUILD/tests/httpd-root.cpio" service_start httpd-root bu
   service_stop httpd-root
 fi
 
+# media_start NAME MEM TOOLS: NAME's media made by tests/services/NAME_media.sh (with TOOLS and
+# mtools) on a FAT disk, and build/NAME.elf booted with MEM of memory serving it read-only from
+# /data. Sets port and media for the checks; fails (reported) when either step does.
+media_start() {
+  local name=$1 mem=$2 tools=$3
+  media=$BUILD/tests/$name-media
+  if ! tests/services/"$name"_media.sh "$media" "$BUILD/tests/$name.img" >"$LOGS/$name-media.log" 2>&1; then
+    fail "$name: test media" "$tools or mtools failed (scripts/setup installs both)" "$LOGS/$name-media.log"
+    return 1
+  fi
+  port=$(free_port)
+  MEM=$mem QEMU_EXTRA="-drive file=$BUILD/tests/$name.img,format=raw,if=virtio" \
+    service_start "$name" "build/$name.elf" "^$name: serving /data" "tcp:127.0.0.1:$port-:80" mount=vda:/data:ro -- --root /data
+}
+
 # --- flv: video from a FAT disk, FLV seeks (?start=) and byte ranges ---------------------------
 # The media are made here by the host's ffmpeg (tests/services/flv_media.sh); the guest has 8 MiB,
 # so the files must go out in chunks. A seek's answer is read back with ffprobe.
-fmedia=$BUILD/tests/flv-media
-if tests/services/flv_media.sh "$fmedia" "$BUILD/tests/flv.img" >"$LOGS/flv-media.log" 2>&1; then
-  port=$(free_port)
-  if MEM=8M QEMU_EXTRA="-drive file=$BUILD/tests/flv.img,format=raw,if=virtio" \
-     service_start flv build/flv.elf '^flv: serving /data' "tcp:127.0.0.1:$port-:80" mount=vda:/data:ro -- --root /data; then
-    checks flv tests/services/flv_checks.sh "$port" "$fmedia"
-    checks flv-raw python3 tests/services/flv_raw.py "$port" "$fmedia"
-    service_stop flv
-  fi
-else
-  fail "flv: test media" "ffmpeg or mtools failed (scripts/setup installs both)" "$LOGS/flv-media.log"
+if media_start flv 8M ffmpeg; then
+  checks flv tests/services/flv_checks.sh "$port" "$media"
+  checks flv-raw python3 tests/services/flv_raw.py "$port" "$media"
+  service_stop flv
 fi
 
 # --- img: images from a FAT disk, transformed on request (apps/img) -----------------------------
 # The images are made here by ImageMagick (tests/services/img_media.sh), bombs and damaged files
 # among them; the answers are read back with identify. 64 MiB of guest memory, as the app expects.
-imedia=$BUILD/tests/img-media
-if tests/services/img_media.sh "$imedia" "$BUILD/tests/img.img" >"$LOGS/img-media.log" 2>&1; then
-  port=$(free_port)
-  if MEM=64M QEMU_EXTRA="-drive file=$BUILD/tests/img.img,format=raw,if=virtio" \
-     service_start img build/img.elf '^img: serving /data' "tcp:127.0.0.1:$port-:80" mount=vda:/data:ro -- --root /data; then
-    checks img tests/services/img_checks.sh "$port" "$imedia"
-    service_stop img
-  fi
-else
-  fail "img: test media" "ImageMagick or mtools failed (scripts/setup installs both)" "$LOGS/img-media.log"
+if media_start img 64M ImageMagick; then
+  checks img tests/services/img_checks.sh "$port" "$media"
+  service_stop img
 fi
 
 # --- httpd with a static address: slirp forwards to that address, so an answer proves it ----
