@@ -7,6 +7,7 @@ BUILD      := build
 # apps/lib/ is no app: it holds what apps share (apps/lib/build.mk)
 APPS       := $(filter-out lib,$(patsubst apps/%/,%,$(wildcard apps/*/)))
 APP        ?=
+MODULE     ?=
 RUN_APP    ?= httpd
 CC         := gcc
 LD         := ld
@@ -34,7 +35,12 @@ TARGET_FLAGS += -fstack-protector-strong -mstack-protector-guard=global
 HARDEN_FLAGS := -fstack-clash-protection
 # Objects depend on this stamp, whose name carries the code-generation flags: changing the flags
 # (a new protection) compiles every guest object anew.
-GUEST_FLAGS_STAMP := $(BUILD)/.guest-flags-$(shell echo '$(TARGET_FLAGS) $(HARDEN_FLAGS)' | \
+# What runs above the OS (apps, apps/lib, the image libraries) is position-independent, so that one
+# compile serves both builds: a single image's static link turns its GOT loads into direct ones, and
+# a module (make MODULE=1) is a shared object the shared OS links at boot. No semantic interposition:
+# calls within an app stay direct and inlinable, as in a static program.
+APP_PIC_FLAGS := -fPIC -fno-semantic-interposition
+GUEST_FLAGS_STAMP := $(BUILD)/.guest-flags-$(shell echo '$(TARGET_FLAGS) $(HARDEN_FLAGS) $(APP_PIC_FLAGS)' | \
   sha256sum | cut -c1-12)
 # The warnings of the core, the shipped apps and a directory given as APP= alike.
 WARN       := -Wall -Wextra -Werror
@@ -49,6 +55,7 @@ NO_LWIP_GOALS := clean setup newlib unit unit-% $(BUILD)/tests/% $(BUILD)/mayfly
 CORE_SRCS  :=
 LAYERS     := boot kernel drivers fs libc net
 include $(addsuffix /build.mk,$(LAYERS))
+include os/build.mk
 include libs/build.mk
 include tests/unit/build.mk
 include host/build.mk
@@ -64,6 +71,7 @@ LDFLAGS_IMAGE := -nostdlib -static -T $(LINKER_SCRIPT) -z max-page-size=0x1000 -
 LINK_LIBS  = --start-group $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LDLIBS) $(NEWLIB_LIBS) $(LIBGCC) --end-group
 
 .PHONY: all run test image bench clean setup install
+modules: $(foreach a,$(APPS),$(BUILD)/$(a).app)
 .DELETE_ON_ERROR:
 
 # A directory given as APP= is built under build/app-NAME-HASH/, keyed by its real path: two
@@ -71,7 +79,7 @@ LINK_LIBS  = --start-group $(LIBAPPS) $(LIBMAYFLY) $(LIBLWIP) $(IMG_LIBS) $(LDLI
 # is built from its own sources. The image is build/NAME.elf either way; build/NAME.elf.src names
 # the directory it was built from, and a rule for another directory rebuilds it (see app_rules).
 ifeq ($(APP),)
-all: $(foreach a,$(APPS),$(BUILD)/$(a).elf) $(BUILD)/mayfly
+all: $(foreach a,$(APPS),$(BUILD)/$(a).elf) $(BUILD)/mayfly $(OS_ELF)
 else
 APP_DIR    := $(patsubst %/,%,$(APP))
 APP_NAME   := $(notdir $(APP_DIR))
@@ -84,7 +92,7 @@ APP_KEY    := $(APP_NAME)
 else
 APP_KEY    := app-$(APP_NAME)-$(shell printf '%s' '$(APP_REAL)' | sha256sum | cut -c1-10)
 endif
-all: $(BUILD)/$(APP_NAME).elf
+all: $(BUILD)/$(APP_NAME).$(if $(filter 1,$(MODULE)),app,elf)
 endif
 
 $(GUEST_FLAGS_STAMP):
@@ -132,12 +140,18 @@ $(BUILD)/$(1)/www.o: $$(shell find $(2)/www -type f 2>/dev/null) scripts/embed-f
 $(BUILD)/$(1)/%.o: $(2)/%.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP) $(IMG_LIBS)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
-	@$(CC) $$(GUEST_CFLAGS) $(APPLIB_INCLUDES) $(WARN) $(CFLAGS) -c $$< -o $$@
+	@$(CC) $$(GUEST_CFLAGS) $(APP_PIC_FLAGS) $(APPLIB_INCLUDES) $(WARN) $(CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/app_name.o: $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
 	@printf 'const char app_name[] = "%s";\n' "$(3)" > $(BUILD)/$(1)/app_name.c
-	@$(CC) $$(GUEST_CFLAGS) $(WARN) -c $(BUILD)/$(1)/app_name.c -o $$@
+	@$(CC) $$(GUEST_CFLAGS) $(APP_PIC_FLAGS) $(WARN) -c $(BUILD)/$(1)/app_name.c -o $$@
+
+# The app as a module for the shared OS (os/build.mk): its own code and libraries only.
+$(BUILD)/$(3).app: $$($(1)_OBJS) $(BUILD)/abi-note.o $(LIBAPPS) $(IMG_LIBS) $$(if $$(filter-out $$(abspath $(2)),$$(file < $(BUILD)/$(3).app.src)),FORCE)
+	@echo "  LD      $$@"
+	@$(LD) $(LDFLAGS_MODULE) -o $$@ $$($(1)_OBJS) $(BUILD)/abi-note.o --start-group $(LIBAPPS) $(IMG_LIBS) $(LDLIBS) --end-group $$(LIBGCC)
+	@echo "$$(abspath $(2))" > $$@.src
 
 # Two links: the first gives the addresses for the symbol table that the second embeds
 # (after all code, so no code moves; the check below makes sure).

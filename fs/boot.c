@@ -10,20 +10,31 @@
 #include <errno.h>
 #include <string.h>
 
+/* The initrd is the first module that is not an ELF file: an ELF one is an app module, which
+ * the shared OS links (os/loader.c). */
+static int initrd_module(const struct mem_range *m, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (m[i].len && !(m[i].len >= 4 && memcmp((const void *)(uintptr_t)m[i].base, "\177ELF", 4) == 0))
+            return i;
+    return -1;
+}
+
 static void unpack_initrd(void)
 {
     int n;
     const struct mem_range *m = mem_modules(&n);
-    if (n == 0 || m[0].len == 0)
+    int i = initrd_module(m, n);
+    if (i < 0)
         return;
     char why[160];
-    int made = initrd_unpack((const unsigned char *)(uintptr_t)m[0].base, m[0].len, why, sizeof why);
+    int made = initrd_unpack((const unsigned char *)(uintptr_t)m[i].base, m[i].len, why, sizeof why);
     if (made < 0)
-        kprintf("mayfly: initrd (%lu bytes) refused: %s\n", (unsigned long)m[0].len, why);
+        kprintf("mayfly: initrd (%lu bytes) refused: %s\n", (unsigned long)m[i].len, why);
     else
         kdebug("mayfly: initrd: %d files and directories unpacked into / (%lu KiB)\n", made,
-               (unsigned long)(m[0].len / 1024));
-    mem_module_release(0);               /* its bytes are copied: the pages go back to the pool */
+               (unsigned long)(m[i].len / 1024));
+    mem_module_release(i);               /* its bytes are copied: the pages go back to the pool */
 }
 
 /* Each mount= option: a FAT disk on a block device, or a message saying why not; the program

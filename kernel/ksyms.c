@@ -6,8 +6,20 @@ extern const uint32_t ksyms_count;
 extern const struct ksym ksyms_table[];
 extern const char ksyms_names[];
 
+static uint64_t region_lo, region_hi;
+static ksym_lookup_fn region_lookup;
+
+void ksym_add_region(uint64_t lo, uint64_t hi, ksym_lookup_fn lookup)
+{
+    region_lo = lo;
+    region_hi = hi;
+    region_lookup = lookup;
+}
+
 const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 {
+    if (region_lookup && addr >= region_lo && addr < region_hi)
+        return region_lookup(addr, offset);
     if (addr < (uintptr_t)_text_start || addr >= (uintptr_t)_text_end || ksyms_count == 0)
         return 0;
     uint32_t lo = 0, hi = ksyms_count;          /* find the last entry with .addr <= addr */

@@ -9,7 +9,7 @@ LIBS_INCLUDE := $(BUILD)/libs/include
 IMG_INCLUDES  = -isystem $(LIBS_INCLUDE)
 # The guest's code-generation flags (Makefile), newlib's headers and Mayfly's additions to them,
 # all absolute: cmake runs the compiler from its own directory.
-LIBS_CFLAGS   = $(TARGET_FLAGS) $(HARDEN_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks \
+LIBS_CFLAGS   = $(TARGET_FLAGS) $(HARDEN_FLAGS) $(APP_PIC_FLAGS) --param=min-pagesize=0 -fno-delete-null-pointer-checks \
   -fno-strict-aliasing -nostdinc -isystem $(abspath libc/include) -isystem $(abspath $(NEWLIB))/include \
   -isystem $(GCC_INCLUDE) $(POSIX_DEFS)
 

@@ -11,7 +11,7 @@ APPLIB_INCLUDES := -iquote apps/lib
 $(BUILD)/applib/%.o: apps/lib/%.c $(GUEST_FLAGS_STAMP) | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(GUEST_CFLAGS) $(WARN) -c $< -o $@
+	@$(CC) $(GUEST_CFLAGS) $(APP_PIC_FLAGS) $(WARN) -c $< -o $@
 
 $(LIBAPPS): $(APPLIB_OBJS)
 	@rm -f $@
