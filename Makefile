@@ -206,13 +206,14 @@ bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf $(BUILD)/img.elf $(BUILD)/flv.elf $
 	@scripts/bench-media
 
 # The manager, its accelerator probe (with the hello image it boots), the shipped apps' images
-# and the systemd unit. DESTDIR for packaging.
+# and modules, the shared OS the manager runs modules on, and the systemd unit. DESTDIR for packaging.
 PREFIX  ?= /usr/local
 DESTDIR ?=
-install: $(BUILD)/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
+install: $(BUILD)/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf $(BUILD)/$(a).app) $(OS_ELF)
 	install -D -m 755 $(BUILD)/mayfly $(DESTDIR)$(PREFIX)/bin/mayfly
 	install -D -m 755 scripts/accel $(DESTDIR)$(PREFIX)/lib/mayfly/accel
-	install -D -m 644 -t $(DESTDIR)$(PREFIX)/lib/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf)
+	install -D -m 644 -t $(DESTDIR)$(PREFIX)/lib/mayfly $(foreach a,$(APPS),$(BUILD)/$(a).elf $(BUILD)/$(a).app)
+	install -D -m 644 $(OS_ELF) $(DESTDIR)$(PREFIX)/lib/mayfly/mayfly-os.elf
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/mayfly/README.md
 	install -D -m 644 -t $(DESTDIR)$(PREFIX)/share/doc/mayfly/examples host/examples/*
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
