@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define UNRESOLVED_NAMED 3              /* symbols named in the refusal; the rest are counted */
+#define UNRESOLVED_KEPT 64              /* counted exactly up to this many, "at least" beyond */
 
 static int refuse(char *why, size_t whylen, const char *fmt, ...)
 {
@@ -151,10 +152,12 @@ static int read_dynamic(const struct module *m, const struct elf64_phdr *dyn, st
 /* The symbol table, its size from DT_HASH's chain count (System V ABI, "Hash Table"). */
 static int find_symbols(struct module *m, const struct dynamic *d, char *why, size_t whylen)
 {
-    const uint32_t *hash = at(m, d->hash, 8);
+    const unsigned char *hash = at(m, d->hash, 8);
     if (!d->symtab || !d->strtab || !hash)
         return refuse(why, whylen, "it has no symbol hash table (link it with --hash-style=sysv, as make MODULE=1 does)");
-    m->nsyms = hash[1];
+    uint32_t nchain;                    /* the file says where: not necessarily 4-aligned */
+    memcpy(&nchain, hash + 4, sizeof nchain);
+    m->nsyms = nchain;
     m->syms = at(m, d->symtab, (uint64_t)m->nsyms * sizeof(struct elf64_sym));
     m->strs = at(m, d->strtab, d->strsz);
     m->strsz = d->strsz;
@@ -163,19 +166,20 @@ static int find_symbols(struct module *m, const struct dynamic *d, char *why, si
     return 0;
 }
 
+/* Its name, terminated inside the string table: checked at link, but a relocation may write there. */
 static const char *sym_name(const struct module *m, const struct elf64_sym *s)
 {
-    return s->name < m->strsz ? m->strs + s->name : "?";
+    return s->name < m->strsz && memchr(m->strs + s->name, 0, m->strsz - s->name) ? m->strs + s->name : "?";
 }
 
-/* The relocations of one table; NULL with *n 0 when there is none. */
+/* The relocations of one table; NULL with *n 0 when there is none, or none aligned inside the image. */
 static const struct elf64_rela *rela_table(const struct module *m, uint64_t addr, uint64_t size, size_t *n)
 {
     *n = 0;
     if (!addr || !size)
         return 0;
-    const struct elf64_rela *r = at(m, addr, size);
-    if (r && addr % 8 == 0)
+    const struct elf64_rela *r = addr % 8 ? 0 : at(m, addr, size);
+    if (r)
         *n = size / sizeof *r;
     return r;
 }
@@ -202,12 +206,20 @@ static int symbol_value(const struct module *m, uint32_t index, module_resolve_f
 
 struct missing {
     char text[160];
+    uint32_t seen[UNRESOLVED_KEPT];     /* the distinct symbols, in the order met */
     int count;
 };
 
-static void note_missing(struct missing *miss, const char *name)
+/* A symbol the OS lacks, once however many relocations name it. */
+static void note_missing(struct missing *miss, uint32_t index, const char *name)
 {
-    if (++miss->count > UNRESOLVED_NAMED)
+    for (int i = 0; i < miss->count; i++)
+        if (miss->seen[i] == index)
+            return;
+    if (miss->count == UNRESOLVED_KEPT)
+        return;
+    miss->seen[miss->count++] = index;
+    if (miss->count > UNRESOLVED_NAMED)
         return;
     size_t len = strlen(miss->text);
     snprintf(miss->text + len, sizeof miss->text - len, "%s'%s'", len ? ", " : "", name);
@@ -229,8 +241,10 @@ static int relocate(struct module *m, const struct elf64_rela *r, size_t n, int 
                           (unsigned long)m->nsyms);
         uint64_t s = 0;
         if (type != R_X86_64_RELATIVE && index && symbol_value(m, index, resolve, ctx, &s) < 0) {
-            if (!apply)
-                note_missing(miss, sym_name(m, &m->syms[index]));
+            if (apply)                  /* it resolved when checked: a relocation before it rewrote the tables */
+                return refuse(why, whylen, "relocation %lu's symbol '%s' was changed by another relocation",
+                              (unsigned long)i, sym_name(m, &m->syms[index]));
+            note_missing(miss, index, sym_name(m, &m->syms[index]));
             continue;
         }
         if (index && (m->syms[index].info & 0xf) == STT_TLS)
@@ -300,20 +314,22 @@ int module_link(const void *image, size_t len, const struct module_layout *layou
     const struct elf64_rela *rela = rela_table(m, d.rela, d.relasz, &nrela);
     const struct elf64_rela *jmp = rela_table(m, d.jmprel, d.pltrelsz, &njmp);
     if ((d.rela && d.relasz && !rela) || (d.jmprel && d.pltrelsz && !jmp))
-        return refuse(why, whylen, "its relocations are outside the image");
-    /* every symbol first: a module that cannot be linked whole is not touched at all */
+        return refuse(why, whylen, "its relocations are misaligned or outside the image");
+    /* every symbol first: a module that cannot be linked whole is not touched at all (unless its
+     * relocations rewrite its own tables, which the second pass checks again) */
     struct missing miss = { .text = "", .count = 0 };
     if (relocate(m, rela, nrela, 0, resolve, ctx, &miss, why, whylen) < 0 ||
         relocate(m, jmp, njmp, 0, resolve, ctx, &miss, why, whylen) < 0)
         return -1;
     if (miss.count > UNRESOLVED_NAMED)
-        return refuse(why, whylen, "unresolved symbols %s and %d more: this OS does not have them", miss.text,
-                      miss.count - UNRESOLVED_NAMED);
+        return refuse(why, whylen, "unresolved symbols %s and %s%d more: this OS does not have them", miss.text,
+                      miss.count == UNRESOLVED_KEPT ? "at least " : "", miss.count - UNRESOLVED_NAMED);
     if (miss.count)
         return refuse(why, whylen, "unresolved symbol%s %s: this OS does not have %s", miss.count > 1 ? "s" : "",
                       miss.text, miss.count > 1 ? "them" : "it");
-    relocate(m, rela, nrela, 1, resolve, ctx, &miss, why, whylen);
-    relocate(m, jmp, njmp, 1, resolve, ctx, &miss, why, whylen);
+    if (relocate(m, rela, nrela, 1, resolve, ctx, &miss, why, whylen) < 0 ||
+        relocate(m, jmp, njmp, 1, resolve, ctx, &miss, why, whylen) < 0)
+        return -1;
     if (function_table(m, d.init_array, d.init_arraysz, &m->init_array, &m->ninit) < 0 ||
         function_table(m, d.fini_array, d.fini_arraysz, &m->fini_array, &m->nfini) < 0 ||
         (d.init && !at(m, d.init, 1)))
