@@ -35,9 +35,7 @@ check "refusals leave no instance behind" "$([ -z "$(ls "$MAYFLY_STATE/instances
 
 # a port already taken: QEMU's own reason, status 125, and no retrying a start that cannot work
 busy=$(free_port)
-python3 -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $busy)); s.listen(); time.sleep(30)" &
-holder=$!
-sleep 0.3
+hold_port "$busy" 30
 out=$("$mayfly" run -d --name busy --restart always -p "$busy:80" build/httpd.elf 2>&1)
 status=$?
 sleep 1
@@ -205,8 +203,7 @@ check "down removes the fleet's services and network" "$([ $? = 0 ] && ! "$mayfl
 
 # --- a fleet whose up fails half way still comes down, network and all --------------------------------
 held=$(free_port)
-python3 -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $held)); s.listen(); time.sleep(60)" &
-holder=$!
+hold_port "$held" 60
 cat >"$work/half.yaml" <<YAML
 networks: [halfnet]
 services:
@@ -218,7 +215,6 @@ services:
     image: $root/build/hello.elf
     networks: [halfnet]
 YAML
-sleep 0.3
 out1=$("$mayfly" up -f "$work/half.yaml" 2>&1)
 status1=$?
 out2=$("$mayfly" down -f "$work/half.yaml" 2>&1)

@@ -37,6 +37,18 @@ trap 'exit 1' TERM INT
 
 check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# hold_port PORT SECONDS: a process listening on 127.0.0.1:PORT for that long, in the background
+# (its pid in $holder), returning once the port is taken: a loaded machine can take longer than
+# any fixed sleep to start Python, and a test that went on before would find the port free.
+hold_port() {
+  python3 -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $1)); s.listen(); time.sleep($2)" &
+  holder=$!
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), timeout=1).close()" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
 field() { "$mayfly" inspect "$1" 2>/dev/null | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['$2'])" 2>/dev/null; }
 # wait_for SECONDS COMMAND...: until the command succeeds
 wait_for() {
