@@ -9,6 +9,7 @@
 #include "exports.h"
 #include "module.h"
 #include "module_syms.h"
+#include "../kernel/clock.h"
 #include "../kernel/memory.h"
 #include "../kernel/paging.h"
 #include "../kernel/printk.h"
@@ -80,7 +81,9 @@ static void protect(const struct module *m, const void *image)
     if (!p.page_flags)
         refuse("no memory to protect its %lu pages", (unsigned long)npages);
     module_segments(image, m, mark_segment, &p);
-    for (uint64_t a = PAGE_ROUND_UP(m->relro_start); m->relro_end && a + PAGE_SIZE <= m->relro_end; a += PAGE_SIZE)
+    /* as ld.so does: the linker ends RELRO on a page boundary and puts nothing writable before
+     * it on its first page, so that page and those up to the end's are made read-only */
+    for (uint64_t a = PAGE_ROUND_DOWN(m->relro_start); m->relro_end && a < PAGE_ROUND_DOWN(m->relro_end); a += PAGE_SIZE)
         p.page_flags[(a - m->lowest) / PAGE_SIZE] &= (unsigned char)~PF_W;
     for (size_t i = 0, j; i < npages; i = j) {
         for (j = i + 1; j < npages && p.page_flags[j] == p.page_flags[i];)
@@ -102,6 +105,7 @@ int main(int argc, char **argv, char **envp)
 {
     kdebug("mayfly: mayfly-os %s, ABI %s, %u symbols exported\n", mayfly_os_release, MAYFLY_ABI_STRING,
            export_count());
+    uint64_t start_ns = clock_monotonic_ns();
     const struct mem_range *file = app_module();
     if (!file)
         refuse("none given: boot the shared OS with -initrd NAME.app (make APP=dir MODULE=1 builds one)");
@@ -127,7 +131,8 @@ int main(int argc, char **argv, char **envp)
     const char *name = module_symbol(&app, "app_name");
     if (name)
         argv[0] = (char *)name;
-    kdebug("mayfly: module %s linked at %p, %lu KiB\n", argv[0], (void *)app.base, (unsigned long)(app.span / 1024));
+    kdebug("mayfly: module %s linked at %p, %lu KiB, in %lu us\n", argv[0], (void *)app.base,
+           (unsigned long)(app.span / 1024), (unsigned long)((clock_monotonic_ns() - start_ns) / 1000));
     if (app.init)
         app.init();
     for (size_t i = 0; i < app.ninit; i++)

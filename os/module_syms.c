@@ -69,6 +69,8 @@ void module_syms_register(const void *image, size_t len, const struct module *m)
         strs = m->strs;
         strsz = m->strsz;
     }
+    if (!strsz || strs[strsz - 1] != 0)     /* a relocation may have written over the end (a bad module) */
+        return;
     funcs = malloc((n ? n : 1) * sizeof *funcs);
     if (!funcs)
         return;                             /* backtraces show addresses only */
