@@ -55,20 +55,23 @@ sleep 3
 killed_at=$(python3 -c 'import time; print(f"{time.monotonic():.6f}")')
 kill -9 "$(field web-1 qemu_pid)"
 wait "$load"
+# Requests begun in the second after the kill may still reach the dying QEMU (seen: "answer of 0
+# bytes" 13 to 27 ms after it on a quiet machine); those begun later must all succeed.
 verdict=$(python3 - "$work/load.txt" "$killed_at" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().split("\n")
 killed = float(sys.argv[2])
-rows = [l.split(None, 2)[:2] for l in lines if l and l[0].isdigit()]
-before = [int(ok) for t, ok in rows if float(t) < killed - 0.2]
-after = [int(ok) for t, ok in rows if float(t) > killed + 0.5]
-print(len(before), sum(before), len(after), sum(after))
+rows = [l.split(None, 2) + [""] for l in lines if l and l[0].isdigit()]
+before = [int(r[1]) for r in rows if float(r[0]) < killed - 0.2]
+after = [r for r in rows if float(r[0]) > killed + 1.0]
+bad = [f"{float(r[0]) - killed:+.3f}s {r[2].strip()}" for r in rows if r[1] != "1" and float(r[0]) > killed - 0.2]
+print(len(before), sum(before), len(after), sum(r[1] == "1" for r in after), "|".join(bad[:3]) or "none")
 PY
 )
-read -r nb okb na oka <<<"$verdict"
+read -r nb okb na oka failures <<<"$verdict"
 check "a replica killed under load: every request after it was taken out succeeds" \
   "$([ "$na" -ge 20 ] && [ "$oka" = "$na" ]; echo $?)" \
-  "before the kill $okb of $nb ok, after it $oka of $na ok"
+  "before the kill $okb of $nb ok, from 1 s after it $oka of $na ok; failures after the kill (time from it, reason): $failures"
 before=$(served web web-1)
 wait_for 60 bash -c "[ \"\$('$mayfly' ps | awk '\$1 == \"web\" { print \$3 }')\" = 2/2 ]"
 for _ in $(seq 20); do http_ok "$port"; done
