@@ -198,12 +198,13 @@ image: $(BUILD)/$(RUN_APP).elf | $(SETUP_STAMP)
 test: | $(SETUP_STAMP)
 	@tests/run
 
-bench: $(BUILD)/hello.elf $(BUILD)/httpd.elf $(BUILD)/img.elf $(BUILD)/flv.elf $(BUILD)/mayfly | $(SETUP_STAMP)
+bench: $(foreach a,$(APPS),$(BUILD)/$(a).elf $(BUILD)/$(a).app) $(OS_ELF) $(BUILD)/mayfly | $(SETUP_STAMP)
 	@scripts/bench
 	@scripts/bench-httpd
 	@scripts/bench-fleet
 	@scripts/bench-front
 	@scripts/bench-media
+	@scripts/bench-os
 
 # The manager, its accelerator probe (with the hello image it boots), the shipped apps' images
 # and modules, the shared OS the manager runs modules on, and the systemd unit. DESTDIR for packaging.
