@@ -7,7 +7,7 @@
 # missing one are refused when the image is made. Every QEMU under `timeout -k 5 120`, ended by PID.
 # Prints "ok NAME" or "not ok NAME: why" per check.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 dir=build/tests/os-images
 rm -rf "$dir" && mkdir -p "$dir"
