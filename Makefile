@@ -190,10 +190,19 @@ run: $(BUILD)/$(RUN_APP).elf
 
 # A GRUB disk image of RUN_APP for a cloud VM: IMAGE_FORMAT qcow2 (default), img or iso;
 # IMAGE_CMDLINE is the kernel command line it boots with.
+# With MODULE=1: the shared OS's qcow2 base (build/mayfly-os.qcow2, remade when the OS is) and
+# RUN_APP's module as a small qcow2 overlay on it (build/RUN_APP-on-os.qcow2; INITRD=FILE adds one).
 IMAGE_FORMAT ?= qcow2
 IMAGE_CMDLINE ?=
+ifeq ($(MODULE),1)
+image: $(BUILD)/mayfly-os.qcow2 $(BUILD)/$(RUN_APP).app | $(SETUP_STAMP)
+	@scripts/mkimage-overlay $(BUILD)/mayfly-os.qcow2 $(BUILD)/$(RUN_APP).app $(BUILD)/$(RUN_APP)-on-os.qcow2 $(IMAGE_CMDLINE)
+else
 image: $(BUILD)/$(RUN_APP).elf | $(SETUP_STAMP)
 	@scripts/mkimage $(BUILD)/$(RUN_APP).elf $(BUILD)/$(RUN_APP).$(IMAGE_FORMAT) $(IMAGE_CMDLINE)
+endif
+$(BUILD)/mayfly-os.qcow2: $(OS_ELF) scripts/mkimage-os scripts/mkimage-disk.sh | $(SETUP_STAMP)
+	@scripts/mkimage-os $@ $(OS_ELF)
 
 test: | $(SETUP_STAMP)
 	@tests/run
