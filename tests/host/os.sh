@@ -149,6 +149,7 @@ out=$("$mayfly" os update -t 120 "$work/os2.elf" 2>&1)
 status=$?
 wait "$load"
 os2=$(os_of current)
+sed 's/^/# /' <<<"$out"                     # what it printed, for the log (the downtime, the roll's time)
 failed=$(failed_requests "$work/up-load.txt") total=$(total_requests "$work/up-load.txt")
 check "os update under load: it succeeds and not one request fails" \
   "$([ $status = 0 ] && [ "$total" -ge 50 ] && [ "$failed" = 0 ]; echo $?)" \
@@ -182,5 +183,27 @@ check "after the rollback everything runs on the first OS again" \
   "$out; $("$mayfly" os show); $(for n in $(serving rl) solo; do echo "$n: $(qemu_cmdline "$n" | grep -o -- '-kernel [^ ]*')"; done)"
 
 "$mayfly" rm -f rl solo >/dev/null 2>&1
+
+# --- a fleet file's module: started on the current OS, which it keeps when up runs again ---------------
+fport=$(free_port)
+cat >"$work/mayfly.yaml" <<YAML
+services:
+  fl:
+    image: $root/build/httpd.app
+    ports: ["$fport:80"]
+    memory: 32M
+    health: http:80/
+YAML
+out=$("$mayfly" up -f "$work/mayfly.yaml" 2>&1)
+status=$?
+wait_for 30 http_ok "$fport"
+check "up starts a fleet file's module on the current OS" \
+  "$([ $status = 0 ] && http_ok "$fport" && [ "$(field fl os)" = "$os1" ] && all_on "$os1" fl; echo $?)" \
+  "status $status: $out; os $(field fl os); $(qemu_cmdline fl)"
+pid=$(field fl qemu_pid)
+out=$("$mayfly" up -f "$work/mayfly.yaml" 2>&1)
+check "up again leaves the module's instance running on its OS" \
+  "$([ $? = 0 ] && grep -q '^fl: running' <<<"$out" && [ "$(field fl qemu_pid)" = "$pid" ]; echo $?)" "$out"
+"$mayfly" down -f "$work/mayfly.yaml" -t 5 >/dev/null 2>&1
 left=$(for pid in $(owned_pids); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60; echo; done)
 check "no QEMU, monitor or front is left running" "$([ -z "$(tr -d '\n' <<<"$left")" ]; echo $?)" "left: $left"
