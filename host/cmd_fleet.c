@@ -3,6 +3,7 @@
  * running and replaces changed ones. --saved is for the host's boot and shutdown (the systemd
  * unit): every instance whose wish is to run is started, or stopped keeping that wish. */
 #include "commands.h"
+#include "os_store.h"
 #include "fleet.h"
 #include "instance.h"
 #include "network.h"
@@ -79,21 +80,34 @@ static int same_spec(const struct spec *a, const struct spec *b)
     return same;
 }
 
-static int up_service(const struct spec *s)
+static int up_service(const struct spec *given)
 {
-    static struct spec old;
+    static struct spec old, s_;
+    struct spec *s = &s_;
     char err[SPEC_ERR_MAX];
+    *s = *given;
     if (instance_exists(s->name)) {
-        if (instance_load_spec(s->name, &old, err, sizeof err) == 0 && same_spec(&old, s)) {
+        /* a module keeps the OS it runs on: mayfly os update is what moves it to another */
+        int have_old = instance_load_spec(s->name, &old, err, sizeof err) == 0;
+        if (have_old && spec_image_kind(s->image) == IMAGE_APP)
+            snprintf(s->os, sizeof s->os, "%s", old.os);
+        if (have_old && same_spec(&old, s)) {
             if (instance_start(s->name) < 0)
                 return EXIT_NOT_STARTED;
             printf("%s: running\n", s->name);
             return 0;
         }
+        int rc = os_bind("up", s);     /* before the old one stops: a module refused leaves it running */
+        if (rc)
+            return rc;
         printf("%s: changed, replacing it\n", s->name);
         instance_stop(s->name, DOWN_GRACE_DEFAULT, 0);
         if (instance_remove(s->name, 1) < 0)
             return EXIT_FAILED;
+    } else {
+        int rc = os_bind("up", s);
+        if (rc)
+            return rc;
     }
     int rc = run_detached(s);
     if (rc == 0)

@@ -73,6 +73,7 @@ static void inspect_one(const char *name, const struct spec *s, const struct sta
     printf("  {\n");
     json_field("name", s->name, 0);
     json_field("image", s->image, 0);
+    json_field("os", s->os, 0);         /* a module's shared OS file, "" for any other image */
     json_field("state", live, 0);
     json_field("desired", st->desired, 0);
     json_field("health", st->health, 0);

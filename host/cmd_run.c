@@ -3,6 +3,7 @@
 #include "instance.h"
 #include "monitor.h"
 #include "network.h"
+#include "os_store.h"
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -181,6 +182,10 @@ int cmd_run(int argc, char **argv)
     for (int i = 0; s.nnets && i < s.nkernel; i++)
         if (strncmp(s.kernel[i], "ip=", 3) == 0)
             return usage_error("kernel option '%s': with --net, mayfly gives each NIC its ip=", s.kernel[i]);
+    /* a module: the OS it runs on, and the ABIs checked now rather than refused at boot (126) */
+    int bound = os_bind("run", &s);
+    if (bound)
+        return bound;
     if (!s.name[0])
         generate_name(s.image, s.name, sizeof s.name);
     if (detach) {

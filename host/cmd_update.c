@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "instance.h"
+#include "os_store.h"
 #include "paths.h"
 #include "status.h"
 #include <errno.h>
@@ -38,10 +39,12 @@ static int front_updated(const char *name, const char *image)
     return done;
 }
 
-/* Writes the image into the spec and tells a running front. Returns 1 when a front was told. */
-static int set_image(struct spec *s, const char *image, const struct status *st)
+/* Writes the image (and a module's OS) into the spec and tells a running front. Returns 1 when a
+ * front was told. */
+static int set_image(struct spec *s, const char *image, const char *os, const struct status *st)
 {
     snprintf(s->image, sizeof s->image, "%s", image);
+    snprintf(s->os, sizeof s->os, "%s", os);
     if (instance_save_spec(s) < 0) {
         fprintf(stderr, "mayfly update: cannot write the spec of '%s': %s\n", s->name, strerror(errno));
         return -1;
@@ -76,7 +79,7 @@ int cmd_update(int argc, char **argv)
         return EXIT_USAGE;
     }
     static struct spec s, probe;
-    char err[SPEC_ERR_MAX], old[PATH_MAX];
+    char err[SPEC_ERR_MAX], old[PATH_MAX], old_os[PATH_MAX];
     if (!instance_exists(words[0])) {
         fprintf(stderr, "mayfly update: no instance '%s'\n", words[0]);
         return EXIT_FAILED;
@@ -95,10 +98,14 @@ int cmd_update(int argc, char **argv)
         fprintf(stderr, "mayfly update: %s\n", err);
         return EXIT_USAGE;
     }
+    int bound = os_bind("update", &probe);     /* a module: on the current OS, its ABI checked */
+    if (bound)
+        return bound;
     snprintf(old, sizeof old, "%s", s.image);
+    snprintf(old_os, sizeof old_os, "%s", s.os);
     struct status st;
     const char *state = instance_state(words[0], &st);
-    int told = set_image(&s, probe.image, &st);
+    int told = set_image(&s, probe.image, probe.os, &st);
     if (told < 0)
         return EXIT_FAILED;
     if (!told) {
@@ -108,7 +115,7 @@ int cmd_update(int argc, char **argv)
     long long start = now_ms(), deadline = start + timeout * 1000LL;
     while (!front_updated(words[0], probe.image)) {
         if (now_ms() > deadline || !proc_alive(&st.monitor)) {
-            int back = set_image(&s, old, &st);
+            int back = set_image(&s, old, old_os, &st);
             fprintf(stderr, "mayfly update: '%s' %s; %s %s (see mayfly ps -a and mayfly logs %s-N)\n", words[0],
                     proc_alive(&st.monitor) ? "did not finish in time: a new instance did not become healthy"
                                             : "stopped during the update",

@@ -18,6 +18,7 @@ int cmd_down(int argc, char **argv);
 int cmd_network(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_os(int argc, char **argv);
 
 #define EXIT_USAGE 2
 #define EXIT_FAILED 1

@@ -151,7 +151,9 @@ static int check_spec(const struct spec *s, enum image_kind kind, char *err, siz
     for (int i = 0; i < s->nnets; i++)
         if (check_text(s, "network", s->nets[i], err, errlen) < 0)
             return -1;
-    if (kind == IMAGE_ELF)
+    if (kind == IMAGE_APP && (!s->os[0] || check_text(s, "OS", s->os, err, errlen) < 0))
+        return s->os[0] ? -1 : spec_refuse(err, errlen, "instance '%s': the module names no OS", s->name);
+    if (kind == IMAGE_ELF || kind == IMAGE_APP)
         return 0;
     int mounts = 0;
     for (int i = 0; i < s->nvolumes; i++)
@@ -211,10 +213,16 @@ static void put_interface(FILE *out, const char *network)
 static void put_os(FILE *out, const struct spec *s, enum image_kind kind, const struct cmdline *c)
 {
     fputs("  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n", out);
-    if (kind == IMAGE_ELF) {
+    if (kind == IMAGE_ELF || kind == IMAGE_APP) {
         fputs("    <kernel>", out);
-        xml_put(out, s->image);
-        fputs("</kernel>\n    <cmdline>", out);
+        xml_put(out, kind == IMAGE_APP ? s->os : s->image);     /* a module: the shared OS boots it */
+        fputs("</kernel>\n", out);
+        if (kind == IMAGE_APP) {
+            fputs("    <initrd>", out);
+            xml_put(out, s->image);
+            fputs("</initrd>\n", out);
+        }
+        fputs("    <cmdline>", out);
         xml_put(out, c->text);
         fputs("</cmdline>\n", out);
     } else {
@@ -251,7 +259,7 @@ int export_libvirt(const struct spec *s, const char *accel, FILE *out, char *err
     fputs("  <features>\n    <acpi/>\n  </features>\n  <on_poweroff>destroy</on_poweroff>\n  <devices>\n", out);
     if (kind == IMAGE_ISO)
         put_disk(out, "cdrom", "raw", s->image, "hdc", "ide", 1);
-    else if (kind != IMAGE_ELF)
+    else if (kind != IMAGE_ELF && kind != IMAGE_APP)
         put_disk(out, "disk", kind == IMAGE_QCOW2 ? "qcow2" : "raw", s->image, "hda", "ide", 0);
     for (int i = 0; i < s->nvolumes; i++) {
         char dev[4] = { 'v', 'd', disk_letter(i), '\0' };

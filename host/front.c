@@ -59,6 +59,7 @@ struct slot {
     int port[SPEC_PORTS_MAX];           /* its private 127.0.0.1 port for each of the spec's */
     enum role role;
     char image[PATH_MAX];               /* what it was started with: another than the service's is stale */
+    char os[PATH_MAX];                  /* ... and a module's OS: another OS is stale too (mayfly os update) */
     int ready;                          /* serving, running and healthy (or being resumed) */
     int paused;                         /* warm, and its guest paused: a request may resume it */
     int resuming;                       /* resumed; its status may say paused a moment longer */
@@ -96,7 +97,7 @@ struct front {
     struct status st;
     char shown[16];
     int rotate;                         /* where the search for the least busy starts: ties take turns */
-    char counts[SPEC_SLOTS_MAX * 128 + PATH_MAX + 32];  /* the front file as last written */
+    char counts[SPEC_SLOTS_MAX * 128 + 2 * PATH_MAX + 32];  /* the front file as last written */
     long long counts_at;
 };
 
@@ -157,7 +158,7 @@ static int slot_free(const struct slot *s)
 
 static int stale(const struct front *f, const struct slot *s)
 {
-    return strcmp(s->image, f->svc.image) != 0;
+    return strcmp(s->image, f->svc.image) != 0 || strcmp(s->os, f->svc.os) != 0;
 }
 
 /* Starts an instance in a free slot: the service's spec (its image now) under the slot's name,
@@ -203,6 +204,7 @@ static struct slot *slot_start(struct front *f, enum role role)
     s->served = served;
     s->role = role;
     snprintf(s->image, sizeof s->image, "%s", f->svc.image);
+    snprintf(s->os, sizeof s->os, "%s", f->svc.os);
     instance_spawn_monitor(s->name);
     return s;
 }
@@ -253,8 +255,8 @@ static void save(struct front *f)
     status_save(f->svc.name, &f->st);
 }
 
-/* STATE/instances/NAME/front, for inspect and update: "image PATH updated|updating", then a
- * line per slot in use, "NAME READY ACTIVE SERVED ROLE CURRENT STARTS". Written when it changes, at
+/* STATE/instances/NAME/front, for inspect and update: "image PATH updated|updating", for a module
+ * "os PATH" (the OS it is rolled onto, mayfly os update), then a line per slot in use, "NAME READY ACTIVE SERVED ROLE CURRENT STARTS". Written when it changes, at
  * most every COUNTS_EVERY_MS. */
 static void save_counts(struct front *f)
 {
@@ -265,6 +267,8 @@ static void save_counts(struct front *f)
     for (int i = 0; i < f->nslots; i++)
         updating |= f->slots[i].role != ROLE_OFF && stale(f, &f->slots[i]);
     len += (size_t)snprintf(text + len, sizeof text - len, "image %s %s\n", f->svc.image, updating ? "updating" : "updated");
+    if (f->svc.os[0])
+        len += (size_t)snprintf(text + len, sizeof text - len, "os %s\n", f->svc.os);
     for (int i = 0; i < f->nslots; i++) {
         const struct slot *s = &f->slots[i];
         if (s->role != ROLE_OFF || s->active || s->served)
@@ -529,13 +533,16 @@ static void stop_if_idle(struct front *f)
             slot_stop(&f->slots[i]);
 }
 
-/* SIGHUP: the spec is read again for a new image (mayfly update); the rest stays. */
+/* SIGHUP: the spec is read again for a new image (mayfly update) or a module's new OS (mayfly os
+ * update); the rest stays. */
 static void reload(struct front *f)
 {
     static struct spec s;
     char err[SPEC_ERR_MAX];
-    if (instance_load_spec(f->svc.name, &s, err, sizeof err) == 0 && strcmp(s.image, f->svc.image) != 0)
+    if (instance_load_spec(f->svc.name, &s, err, sizeof err) == 0) {
         snprintf(f->svc.image, sizeof f->svc.image, "%s", s.image);
+        snprintf(f->svc.os, sizeof f->svc.os, "%s", s.os);
+    }
 }
 
 static int setup(struct front *f, const struct spec *svc, int attach)

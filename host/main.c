@@ -14,7 +14,7 @@ static const char usage[] =
     "  run [-d] [--name NAME] [-p [IP:]HOST:GUEST[/udp]]... [-v DISK[:PATH][:ro]]... [-e NAME=VALUE]...\n"
     "      [-m SIZE] [--restart no|on-failure[:N]|always] [--health http:PORT/PATH|tcp:PORT]\n"
     "      [--net NETWORK]... [--rm] [--replicas N] [--on-demand [--idle DURATION]] [--warm N] [--per-request]\n"
-    "      IMAGE [kernel options] [-- app args]\n"
+    "      IMAGE [kernel options] [-- app args]    (IMAGE: an ELF, a module .app, or a disk image)\n"
     "  ps [-a]                      instances: state, uptime, ports, memory, restarts\n"
     "  logs [-f] [--tail N] NAME    the console\n"
     "  stop [-t SECONDS] NAME...    the power button, then a kill after SECONDS (default 10)\n"
@@ -26,6 +26,9 @@ static const char usage[] =
     "                               instance that was running (after a reboot)\n"
     "  down [-f FILE] [-t SECONDS] | down --saved\n"
     "  update [-t SECONDS] NAME IMAGE  replace a service's replicas one at a time, without a failed request\n"
+    "  os install FILE | show | update [-t SECONDS] FILE | rollback [-t SECONDS]\n"
+    "                               the shared OS that app modules (.app) run on; an update or a rollback\n"
+    "                               moves every module instance onto it, one at a time\n"
     "  network create NAME | ls | rm NAME...\n"
     "  export --libvirt NAME [-o FILE]\n"
     "State: $MAYFLY_STATE, else $XDG_STATE_HOME/mayfly, else /var/lib/mayfly (root) or ~/.local/state/mayfly.\n";
@@ -37,7 +40,7 @@ static const struct {
     { "run", cmd_run },       { "ps", cmd_ps },         { "logs", cmd_logs },   { "stop", cmd_stop },
     { "start", cmd_start },   { "restart", cmd_restart }, { "rm", cmd_rm },     { "inspect", cmd_inspect },
     { "up", cmd_up },         { "down", cmd_down },     { "network", cmd_network }, { "export", cmd_export },
-    { "update", cmd_update },
+    { "update", cmd_update }, { "os", cmd_os },
 };
 
 int main(int argc, char **argv)

@@ -84,10 +84,12 @@ static int has_net_words(const struct spec *s)
 
 /* NIC 0, QEMU's user network, has a fixed plan (QEMU's documentation: the guest 10.0.2.15, the
  * host and gateway 10.0.2.2, DNS 10.0.2.3): an ELF guest is given it, sparing its boot the DHCP
- * exchange (some 15 ms of a cold start under TCG). Returns 1 when the words were added. */
+ * exchange (some 15 ms of a cold start under TCG); so is a module, whose kernel is the shared OS.
+ * Returns 1 when the words were added. */
 static int user_net_static(const struct spec *s, struct line *l)
 {
-    if (has_net_words(s) || spec_image_kind(s->image) != IMAGE_ELF)
+    enum image_kind kind = spec_image_kind(s->image);
+    if (has_net_words(s) || (kind != IMAGE_ELF && kind != IMAGE_APP))
         return 0;
     line_add(l, "ip=" USER_NET_GUEST "/24");
     line_add(l, "gw=" USER_NET_GATEWAY);
@@ -145,10 +147,17 @@ int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *q
     c->used = 0;
     char mem[32];
     snprintf(mem, sizeof mem, "%lluK", (unsigned long long)((s->mem_bytes ? s->mem_bytes : SPEC_DEFAULT_MEM) >> 10));
+    enum image_kind kind = spec_image_kind(s->image);
+    if (kind == IMAGE_APP && !s->os[0]) {
+        snprintf(err, errlen, "the module %s names no OS to run on (mayfly os install FILE)", s->image);
+        return -1;
+    }
     int bad = add(c, QEMU_BINARY);
     for (int i = 0; i < naccel; i++)
         bad |= add(c, "%s", accel[i]);
-    bad |= add(c, "-M") | add(c, "pc") | add(c, "-m") | add(c, "%s", mem) | add(c, "-nodefaults") |
+    /* a module's VM: its guest RAM marked mergeable (QEMU's mem-merge, madvise MADV_MERGEABLE), so
+     * that the host's KSM shares the pages of the OS that every such VM loads at the same place */
+    bad |= add(c, "-M") | add(c, kind == IMAGE_APP ? "pc,mem-merge=on" : "pc") | add(c, "-m") | add(c, "%s", mem) | add(c, "-nodefaults") |
            add(c, "-display") | add(c, "none") | add(c, "-no-reboot") | add(c, "-serial") | add(c, "stdio") |
            add(c, "-device") | add(c, "isa-debug-exit,iobase=0xf4,iosize=0x04") | add(c, "-qmp") |
            add(c, "unix:%s,server=on,wait=off", qmp_path);
@@ -190,11 +199,10 @@ int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *q
         }
     }
 
-    enum image_kind kind = spec_image_kind(s->image);
-    if (kind != IMAGE_ELF) {
+    if (kind != IMAGE_ELF && kind != IMAGE_APP) {
         if (l.len || s->napp) {
             snprintf(err, errlen, "a disk image carries its own command line (make image IMAGE_CMDLINE=...); "
-                                  "options, env, volumes with a mount point and networks need an ELF image");
+                                  "options, env, volumes with a mount point and networks need an ELF image or a module");
             return -1;
         }
         if (kind == IMAGE_ISO)
@@ -212,7 +220,11 @@ int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *q
                      APPEND_MAX - 1, SPEC_CMDLINE_WORDS_MAX);
             return -1;
         }
-        bad |= add(c, "-kernel") | add(c, "%s", s->image) | add(c, "-append") | add(c, "%s", l.text);
+        if (kind == IMAGE_APP)      /* the shared OS boots, and links and runs the module it is handed */
+            bad |= add(c, "-kernel") | add(c, "%s", s->os) | add(c, "-initrd") | add(c, "%s", s->image);
+        else
+            bad |= add(c, "-kernel") | add(c, "%s", s->image);
+        bad |= add(c, "-append") | add(c, "%s", l.text);
     }
     if (bad) {
         snprintf(err, errlen, "QEMU's command line is too long");

@@ -401,6 +401,7 @@ enum image_kind spec_image_kind(const char *path)
 {
     static const struct { const char *suffix; enum image_kind kind; } kinds[] = {
         { ".img", IMAGE_RAW }, { ".raw", IMAGE_RAW }, { ".qcow2", IMAGE_QCOW2 }, { ".iso", IMAGE_ISO },
+        { ".app", IMAGE_APP },
     };
     size_t n = strlen(path);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -472,6 +473,8 @@ int spec_save(const struct spec *s, FILE *f)
     char buf[PATH_MAX + SPEC_WORD_MAX];
     put(f, "name", s->name);
     put(f, "image", s->image);
+    if (s->os[0])
+        put(f, "os", s->os);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->mem_bytes);
     put(f, "mem", buf);
     spec_format_restart(s, buf, sizeof buf);
@@ -551,10 +554,13 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
 {
     if (strcmp(key, "name") == 0)
         return copy_field(s->name, sizeof s->name, v);
-    if ((strcmp(key, "image") == 0 || strcmp(key, "volume-disk") == 0) && (v[0] != '/' || strchr(v, ',')))
+    if ((strcmp(key, "image") == 0 || strcmp(key, "volume-disk") == 0 || strcmp(key, "os") == 0) &&
+        (v[0] != '/' || strchr(v, ',')))
         return -1;                      /* QEMU reads ',' in a file= value as the next option */
     if (strcmp(key, "image") == 0)
         return copy_field(s->image, sizeof s->image, v);
+    if (strcmp(key, "os") == 0)
+        return copy_field(s->os, sizeof s->os, v);
     if (strcmp(key, "mem") == 0) {
         char *end;
         errno = 0;

@@ -54,6 +54,8 @@ struct health {
 struct spec {
     char name[SPEC_NAME_MAX + 1];
     char image[PATH_MAX];               /* absolute path */
+    char os[PATH_MAX];                  /* a module's (.app): the shared OS file it runs on, from the OS
+                                         * store (os_store.h) when it was started; "" for other images */
     uint64_t mem_bytes;                 /* 0: the default */
     enum restart_policy restart;
     int restart_max;                    /* on-failure:N; 0 means no limit */
@@ -131,8 +133,9 @@ void spec_format_restart(const struct spec *s, char *out, size_t len);
 void spec_format_health(const struct health *h, char *out, size_t len);
 void spec_format_size(uint64_t bytes, char *out, size_t len);
 
-/* What an image is, by its name (any case): an ELF booted with -kernel, or a disk image. */
-enum image_kind { IMAGE_ELF, IMAGE_RAW, IMAGE_QCOW2, IMAGE_ISO };
+/* What an image is, by its name (any case): an ELF booted with -kernel, an app module (.app) booted
+ * as the shared OS's initrd, or a disk image. */
+enum image_kind { IMAGE_ELF, IMAGE_RAW, IMAGE_QCOW2, IMAGE_ISO, IMAGE_APP };
 enum image_kind spec_image_kind(const char *path);
 
 /* The saved form: one "key value" line per field, values escaped so that any byte round-trips.

@@ -26,6 +26,7 @@ test_fleet_SRCS      := host/fleet.c host/spec.c
 test_fleet_LIBS      := -lyaml
 test_export_SRCS     := host/export.c host/spec.c kernel/cmdline.c
 test_module_SRCS     := os/module.c
+test_elfnote_SRCS    := host/elfnote.c
 
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_OUT    := $(BUILD)/tests/unit

@@ -321,6 +321,12 @@ static void images(void **state)
     snprintf(path, sizeof path, "%s/none.elf", dir);
     refused_naming(spec_set_image(s, path, err, sizeof err), "none.elf': No such file");
     refused_naming(spec_set_image(s, dir, err, sizeof err), "not a regular file");
+    /* what each is booted as, by its name in any case */
+    assert_int_equal(spec_image_kind("/b/httpd.elf"), IMAGE_ELF);
+    assert_int_equal(spec_image_kind("/b/httpd"), IMAGE_ELF);
+    assert_int_equal(spec_image_kind("/b/httpd.app"), IMAGE_APP);
+    assert_int_equal(spec_image_kind("/b/HTTPD.App"), IMAGE_APP);
+    assert_int_equal(spec_image_kind("/b/httpd.qcow2"), IMAGE_QCOW2);
     free(s);
 }
 
@@ -342,6 +348,7 @@ static void full_spec(struct spec *s)
     spec_init(s);
     strcpy(s->name, "web-1");
     strcpy(s->image, "/tmp/a dir/with\ttab\\and\nnewline.elf");
+    strcpy(s->os, "/state/os/mayfly-os-1+ab\tc d.elf");
     s->mem_bytes = 48ull << 20;
     assert_int_equal(spec_parse_restart("on-failure:5", &s->restart, &s->restart_max, err, sizeof err), 0);
     assert_int_equal(spec_parse_health("http:8080/health", &s->health, err, sizeof err), 0);
@@ -486,6 +493,8 @@ static void truncated_and_broken_files_are_refused(void **state)
         "name a\nimage /i\nnoval\nend\n",
         "image /i\nend\n",                              /* no name */
         "name a\nend\n",                                /* no image */
+        "name a\nimage /i\nos os.elf\nend\n",           /* an OS not by its absolute path */
+        "name a\nimage /i\nos /a,b.elf\nend\n",         /* a ',' QEMU would read as an option */
     };
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++)
         if (load_text(b, broken[i], strlen(broken[i])) == 0)
