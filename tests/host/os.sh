@@ -93,29 +93,8 @@ refuses "a module built for another ABI at run" "is built for ABI $other_abi, th
 check "the refused module left no instance" "$(! "$mayfly" ps -a | grep -q '^other '; echo $?)" "$("$mayfly" ps -a)"
 
 # --- two OS files for the updates: the same ABI with another release name, and another ABI --------------
-# The release is a string of the OS's (make os OS_RELEASE=..., os/build.mk): rewritten in a copy, where
-# the symbol table says it is, it gives other contents that boot the same way.
-python3 - build/mayfly-os.elf "$work/os2.elf" "$release" <<'PY'
-import struct, sys
-src, dst, release = sys.argv[1], sys.argv[2], sys.argv[3].encode()
-d = bytearray(open(src, 'rb').read())
-shoff, = struct.unpack_from('<Q', d, 40)
-shentsize, shnum = struct.unpack_from('<HH', d, 58)
-sh = [struct.unpack_from('<IIQQQQIIQQ', d, shoff + i * shentsize) for i in range(shnum)]
-symtab = next(s for s in sh if s[1] == 2)
-strtab = sh[symtab[6]]
-for off in range(symtab[4], symtab[4] + symtab[5], 24):
-    name, _, _, shndx, value, _ = struct.unpack_from('<IBBHQQ', d, off)
-    if d[strtab[4] + name:].split(b'\0', 1)[0] == b'mayfly_os_release':
-        home = sh[shndx]
-        at = home[4] + value - home[3]
-        assert d[at:at + len(release) + 1] == release + b'\0'
-        d[at:at + 3] = b'v2-'[:min(3, len(release))]
-        open(dst, 'wb').write(d)
-        break
-else:
-    sys.exit('no mayfly_os_release')
-PY
+# tests/lib/os_copy.py: a copy whose release begins with v2-, other contents that boot the same way.
+python3 tests/lib/os_copy.py build/mayfly-os.elf "$work/os2.elf" >/dev/null
 python3 - build/mayfly-os.elf "$work/os-other-abi.elf" "$os_abi" "$other_abi" <<'PY'
 import sys
 src, dst, old, new = sys.argv[1], sys.argv[2], sys.argv[3].encode(), sys.argv[4].encode()
