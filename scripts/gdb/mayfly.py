@@ -26,6 +26,8 @@ def static_in(name, file_suffix):
 
 def code_address(pc):
     """pc as gdb prints a code address: 0x... <function+offset>."""
+    if hasattr(gdb, "format_address"):                    # gdb 12 and later
+        return gdb.format_address(pc)
     return gdb.execute("output/a %#x" % pc, to_string=True).strip()
 
 
@@ -54,8 +56,12 @@ class Thread:
             self.saved = None
         else:
             self.rsp = int(value["rsp"])
-            self.saved = {reg: read_word(self.rsp + 8 * i) for i, reg in enumerate(SAVED_WORDS)}
-            self.rip = self.saved["rip"]
+            try:
+                self.saved = {reg: read_word(self.rsp + 8 * i) for i, reg in enumerate(SAVED_WORDS)}
+                self.rip = self.saved["rip"]
+            except gdb.MemoryError:                       # a saved rsp that points nowhere
+                self.saved = None
+                self.rip = 0
 
 
 def threads():
@@ -115,7 +121,9 @@ arguments and lines), and the CPU's own registers are put back at once after."""
         for t in pick(arg.strip()):
             gdb.write("thread %d '%s' (%s):\n" % (t.id, t.name, t.state))
             if t.running:
-                gdb.execute("bt", to_string=False)
+                gdb.execute("bt")
+            elif t.saved is None:
+                gdb.write("  its saved rsp %#x cannot be read\n" % t.rsp)
             else:
                 self.saved_bt(t)
 
@@ -130,13 +138,14 @@ arguments and lines), and the CPU's own registers are put back at once after."""
         try:
             for reg, val in regs.items():
                 gdb.execute("set $%s = %#x" % (reg, val), to_string=True)
-            gdb.execute("bt", to_string=False)
+            text = gdb.execute("bt", to_string=True)
         finally:
             gdb.newest_frame().select()
             for reg, val in keep.items():
                 gdb.execute("set $%s = %#x" % (reg, val), to_string=True)
             # (the first write of rip re-reads every frame: select the real frame 0 again)
             gdb.newest_frame().select()
+        gdb.write(text)
 
 
 class MayflyModule(gdb.Command):
@@ -169,7 +178,7 @@ memory), but it is read here rather than assumed. Without FILE: prints where the
             gdb.write("module linked at %#x (%d KiB)\n" % (int(app["base"]), int(app["span"]) // 1024))
             return
         gdb.execute("add-symbol-file %s -o %#x" % (gdb_quote(path), offset), from_tty=False)
-        gdb.write("mayfly-module: %s linked at %#x\n" % (path, offset))
+        gdb.write("mayfly-module: %s linked at %#x (its symbols offset by %#x)\n" % (path, int(app["base"]), offset))
 
 
 def gdb_quote(path):
@@ -180,7 +189,7 @@ def gdb_quote(path):
 
 class MayflyReconnect(gdb.Command):
     """Disconnect and reconnect to QEMU as x86-64 (mayfly-reconnect [HOST:PORT], default the
-last one). QEMU before 2.10 sent the 32-bit register layout until the CPU entered long mode,
+connection in use). QEMU before 2.10 sent the 32-bit register layout until the CPU entered long mode,
 and gdb then failed with "Remote 'g' packet reply is too long"; a new connection made after the
 switch reads the 64-bit layout. Newer QEMU sends the 64-bit layout in every mode."""
 
