@@ -2,7 +2,7 @@
 #   mayfly-threads            the cooperative threads (kernel/thread.c's list): name, state, saved rsp/rip
 #   mayfly-bt [ID|NAME|ADDR]  a backtrace of one thread; of every thread with no argument
 #   mayfly-module [FILE.app]  load an app module's symbols where the shared OS's loader linked it
-#   mayfly-reconnect          reconnect with the 64-bit register layout (a QEMU older than 2.10)
+#   mayfly-reconnect          reconnect with the 64-bit register layout (a QEMU from before 2017)
 # gdb's own `info threads` shows QEMU's vCPUs, not these: Mayfly's threads switch in
 # kernel/switch.S, which gdb knows nothing of, so these commands read the kernel's tables.
 import gdb
@@ -145,7 +145,8 @@ arguments and lines), and the CPU's own registers are put back at once after."""
                 gdb.execute("set $%s = %#x" % (reg, val), to_string=True)
             # (the first write of rip re-reads every frame: select the real frame 0 again)
             gdb.newest_frame().select()
-        gdb.write(text)
+        # (under `set trace-commands on` the capture starts with gdb's echo of the bt: not news)
+        gdb.write("".join(line for line in text.splitlines(True) if line.rstrip("\n").lstrip("+") != "bt"))
 
 
 class MayflyModule(gdb.Command):
@@ -189,7 +190,7 @@ def gdb_quote(path):
 
 class MayflyReconnect(gdb.Command):
     """Disconnect and reconnect to QEMU as x86-64 (mayfly-reconnect [HOST:PORT], default the
-connection in use). QEMU before 2.10 sent the 32-bit register layout until the CPU entered long mode,
+connection in use). QEMU before 2017 sent the 32-bit register layout until the CPU entered long mode,
 and gdb then failed with "Remote 'g' packet reply is too long"; a new connection made after the
 switch reads the 64-bit layout. Newer QEMU sends the 64-bit layout in every mode."""
 

@@ -7,7 +7,7 @@
 # the blocked one (mayfly-bt), then lets the program run to its end. Prints ok / not ok lines.
 # Every QEMU has a time limit (TIMEOUT) and is ended by its process group's id at the end.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -16,7 +16,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 listening() {
   local hex
   hex=$(printf '%04X' "$1")
-  awk -v p=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' /proc/net/tcp
+  awk -v p=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
+    /proc/net/tcp
 }
 
 work=$(mktemp -d /tmp/mayfly-gdb.XXXXXX)
@@ -77,22 +78,26 @@ debug() {
   summary=$(grep -v '^$' "$log" | tail -n 6 | tr '\n' '|' | cut -c1-400)
 
   check "$form: gdb stops at the breakpoint in leaf" \
-    "$(grep -Eq "^Breakpoint [0-9]+, (0x[0-9a-f]+ in )?leaf \(n=$n\)" "$log"; echo $?)" "gdb (status $gdb_status): $summary"
+    "$(grep -Eq "^Breakpoint [0-9]+, (0x[0-9a-f]+ in )?leaf \(n=$n\)" "$log"; echo $?)" \
+    "gdb (status $gdb_status): $summary"
   check "$form: gdb reads gdb_answer = $want" \
     "$(awk '$0 == "==value==" { getline; print }' "$log" | grep -qx "\$1 = $want"; echo $?)" \
     "got '$(awk '$0 == "==value==" { getline; print }' "$log")'"
   local bt
   bt=$(frames "$log" bt)
-  check "$form: the backtrace names leaf <- middle <- main" "$([[ $bt == "leaf middle main "* ]]; echo $?)" "frames: $bt"
+  check "$form: the backtrace names leaf <- middle <- main" "$([[ $bt == "leaf middle main "* ]]; echo $?)" \
+    "frames: $bt"
   local threads
   threads=$(awk '$0 == "==threads==" { on = 1; next } on && /^==/ { exit } on' "$log")
   check "$form: mayfly-threads shows main running in leaf and gdb-worker blocked" \
-    "$(grep -Eq '^\* +[0-9]+ +main +running .*<leaf' <<<"$threads" && grep -Eq '^  +[0-9]+ +gdb-worker +blocked' <<<"$threads"; echo $?)" \
+    "$(grep -Eq '^\* +[0-9]+ +main +running .*<leaf' <<<"$threads" &&
+       grep -Eq '^  +[0-9]+ +gdb-worker +blocked' <<<"$threads"; echo $?)" \
     "$(tr '\n' '|' <<<"$threads")"
   local worker
   worker=$(frames "$log" worker)
   check "$form: mayfly-bt gdb-worker shows it blocked in worker_wait <- worker_main" \
-    "$([[ $worker == schedule\ * && $worker == *" worker_wait worker_main "* && $worker != *leaf* ]]; echo $?)" "frames: $worker"
+    "$([[ $worker == schedule\ * && $worker == *" worker_wait worker_main "* && $worker != *leaf* ]]; echo $?)" \
+    "frames: $worker"
   check "$form: the running thread's registers are back after mayfly-bt" \
     "$([[ $(frames "$log" after) == "$bt" ]]; echo $?)" "before: $bt, after: $(frames "$log" after)"
   check "$form: no 'g' packet size error across the switch to long mode" \
@@ -102,14 +107,12 @@ debug() {
   local status=0 w=0
   while kill -0 "$run_pid" 2>/dev/null && [ $w -lt 300 ]; do sleep 0.1; w=$((w + 1)); done
   if kill -0 "$run_pid" 2>/dev/null; then
-    status=timeout
+    status="still running after 30 s"
   else
     wait "$run_pid"
     status=$?
   fi
-  run_pid_done=$run_pid
-  run_pid=""
-  kill -- -"$run_pid_done" 2>/dev/null           # (anything of it left)
+  end_run                                         # (anything of it left)
   check "$form: the program runs on to its end after gdb (exit 0, answer $want)" \
     "$([ "$status" = 0 ] && grep -q "^answer $want" "$out" && grep -q '^worker released' "$out"; echo $?)" \
     "status $status, console: $(tr -d '\r' <"$out" | tr '\n' '|' | cut -c1-200)"
@@ -135,9 +138,11 @@ check "app: mayfly-module loads the symbols at the loader's address" \
 # usage errors: exit 2, naming what was wrong
 GDB_PORT=nope scripts/run --gdb build/gdbtarget.elf </dev/null >/dev/null 2>"$work/usage1"
 status=$?
-check "scripts/run --gdb with a bad GDB_PORT exits 2 naming it" "$([ $status = 2 ] && grep -q "GDB_PORT.*'nope'" "$work/usage1"; echo $?)" \
+check "scripts/run --gdb with a bad GDB_PORT exits 2 naming it" \
+  "$([ $status = 2 ] && grep -q "GDB_PORT.*'nope'" "$work/usage1"; echo $?)" \
   "status $status: $(cat "$work/usage1")"
 scripts/gdb/attach build/no-such.elf >/dev/null 2>"$work/usage2"
 status=$?
-check "scripts/gdb/attach with no such image exits 2 naming it" "$([ $status = 2 ] && grep -q "no-such.elf" "$work/usage2"; echo $?)" \
+check "scripts/gdb/attach with no such image exits 2 naming it" \
+  "$([ $status = 2 ] && grep -q "no-such.elf" "$work/usage2"; echo $?)" \
   "status $status: $(cat "$work/usage2")"
