@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debugging with gdb (README "Debugging"): Debian's gdb, in batch mode, attaches to
-# tests/guest/gdbtarget booted by `scripts/run --gdb` (QEMU waiting at reset), as an ELF and as an
-# app module on the shared OS. It stops at a breakpoint in leaf, reads the global gdb_answer (a sum
-# the program computes from its argument, a different one each run), prints a backtrace that must
-# name leaf <- middle <- main, lists the cooperative threads (mayfly-threads) and the backtrace of
-# the blocked one (mayfly-bt), then lets the program run to its end. Prints ok / not ok lines.
+# tests/guest/gdbtarget booted by `scripts/run --gdb` (QEMU waiting at reset), as an ELF, as an
+# app module on the shared OS, and in a raw disk image that GRUB boots. It stops at a breakpoint in
+# leaf, reads the global gdb_answer (a sum the program computes from its argument, a different one
+# each run), prints a backtrace that must name leaf <- middle <- main, lists the cooperative
+# threads (mayfly-threads) and the backtrace of the blocked one (mayfly-bt), then lets the program
+# run to its end. Prints ok / not ok lines.
 # Every QEMU has a time limit (TIMEOUT) and is ended by its process group's id at the end.
+# KEEP=1 keeps the logs (the directory /tmp/mayfly-gdb.*).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -29,7 +31,7 @@ end_run() {
     run_pid=""
   fi
 }
-trap 'end_run; rm -rf "$work"' EXIT
+trap 'end_run; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 if ! make -s APP=tests/guest/gdbtarget >"$work/build.log" 2>&1 ||
    ! make -s APP=tests/guest/gdbtarget MODULE=1 >>"$work/build.log" 2>&1; then
@@ -43,15 +45,17 @@ frames() {
     sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) .*/\2/' | tr '\n' ' '
 }
 
-# debug FORM IMAGE: one session; FORM names the checks
+# debug FORM IMAGE [N]: one session; FORM names the checks. The program's argument is N, which a
+# disk image carries in its command line, or a new one given to scripts/run.
 debug() {
-  local form=$1 image=$2
-  local n=$((20 + RANDOM % 200))
+  local form=$1 image=$2 n=${3:-$((20 + RANDOM % 200))}
+  local args=(-- "$n")
+  [ -n "${3:-}" ] && args=()
   local want=$((n * (n + 1) * (2 * n + 1) / 6))   # 1^2 + ... + n^2, what middle() stores
   local port out err log
   port=$(free_port)
   out=$work/$form.console err=$work/$form.run-stderr log=$work/$form.gdb
-  GDB_PORT=$port TIMEOUT=150 setsid scripts/run --gdb "$image" -- "$n" </dev/null >"$out" 2>"$err" &
+  GDB_PORT=$port TIMEOUT=150 setsid scripts/run --gdb "$image" "${args[@]}" </dev/null >"$out" 2>"$err" &
   run_pid=$!
   local waited=0
   while ! listening "$port" && [ $waited -lt 200 ] && kill -0 "$run_pid" 2>/dev/null; do
@@ -114,12 +118,21 @@ debug() {
   fi
   end_run                                         # (anything of it left)
   check "$form: the program runs on to its end after gdb (exit 0, answer $want)" \
-    "$([ "$status" = 0 ] && grep -q "^answer $want" "$out" && grep -q '^worker released' "$out"; echo $?)" \
+    "$([ "$status" = 0 ] && tr -d '\r' <"$out" | grep -q "^answer $want$" &&
+       tr -d '\r' <"$out" | grep -q '^worker released$'; echo $?)" \
     "status $status, console: $(tr -d '\r' <"$out" | tr '\n' '|' | cut -c1-200)"
 }
 
 debug elf build/gdbtarget.elf
 debug app build/gdbtarget.app
+# a disk image, booted by GRUB: its symbols from the ELF it was made from, beside it
+n=$((20 + RANDOM % 200))
+if scripts/mkimage build/gdbtarget.elf "$work/gdbtarget.img" -- "$n" >"$work/mkimage.log" 2>&1; then
+  cp build/gdbtarget.elf "$work/gdbtarget.elf"
+  debug disk "$work/gdbtarget.img" "$n"
+else
+  echo "not ok disk: scripts/mkimage failed: $(tail -n 3 "$work/mkimage.log" | tr '\n' ' ')"
+fi
 
 # mayfly-module (which attach runs for a module) loads the symbols where the loader linked the
 # module: the address the OS prints in its `debug` line
