@@ -197,7 +197,24 @@ wait_for 30 state_is dbg 'exited(0)'
 check "after gdb continues, hello runs to its end: exited(0), its greeting in the log" "$(state_is dbg 'exited(0)' &&
   "$mayfly" logs dbg | grep -q '^Hello from Mayfly!'; echo $?)" "$("$mayfly" ps -a | grep '^dbg'); $("$mayfly" logs dbg | tail -n 3)"
 "$mayfly" rm -f dbg >/dev/null 2>&1
+# a module: gdb gets the shared OS's file the instance runs on, and mayfly-module loads the module's
+# symbols where the OS's loader linked it; main is then the module's (the OS's loader has one too)
+"$mayfly" os install build/mayfly-os.elf >/dev/null 2>&1
+gport=$(free_port)
+"$mayfly" run -d --name dbgmod --gdb "$gport" build/hello.app >/dev/null 2>"$work/dbgmod.err"
+attach=$(sed -n '/attach with:$/{n;s/^ *//;p;q}' "$work/dbgmod.err")
+os_file=$(field dbgmod os)
+check "run --gdb with a module prints gdb on the OS's file, with mayfly-module" "$([ -n "$os_file" ] &&
+  grep -qF -- "-ex 'target remote 127.0.0.1:$gport' -ex 'mayfly-module $root/build/hello.app' $os_file" <<<"$attach"; echo $?)" \
+  "os '$os_file': $(cat "$work/dbgmod.err")"
+wait_for 10 listening "$gport"
+eval "timeout -k 5 60 $attach -batch -nx -ex 'break main' -ex continue -ex bt -ex continue" >"$work/dbgmod.gdb" 2>&1
+check "gdb stops in the module's main, below the loader's" "$(grep -Eq '^#0 +main \(.*apps/hello/main\.c' "$work/dbgmod.gdb" &&
+  grep -Eq '^#1 .* in main \(.*os/loader\.c' "$work/dbgmod.gdb" && wait_for 30 state_is dbgmod 'exited(0)'; echo $?)" \
+  "$("$mayfly" ps -a | grep '^dbgmod'); $(grep -v '^$' "$work/dbgmod.gdb" | tail -n 8 | tr '\n' '|')"
+"$mayfly" rm -f dbgmod >/dev/null 2>&1
 # a port that is taken: QEMU's own reason reaches the user, status 125
+gport=$(free_port)
 hold_port "$gport" 20
 out=$("$mayfly" run -d --name dbgbusy --gdb "$gport" build/hello.elf 2>&1)
 status=$?
