@@ -196,8 +196,8 @@ int run_detached(const struct spec *s)
     return instance_wait_started(s->name, START_WAIT_MS) == 0 ? 0 : EXIT_NOT_STARTED;
 }
 
-enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP, OPT_REPLICAS, OPT_ON_DEMAND, OPT_IDLE, OPT_WARM,
-       OPT_PER_REQUEST, OPT_GDB };
+enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP, OPT_REPLICAS, OPT_ON_DEMAND, OPT_IDLE,
+       OPT_WARM, OPT_PER_REQUEST, OPT_GDB };
 
 static int usage_error(const char *fmt, const char *what)
 {
