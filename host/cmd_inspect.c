@@ -87,6 +87,8 @@ static void inspect_one(const char *name, const struct spec *s, const struct sta
     json_field("restart", buf, 0);
     spec_format_health(&s->health, buf, sizeof buf);
     json_field("health_check", buf, 0);
+    spec_format_gdb(&s->gdb, buf, sizeof buf);
+    json_field("gdb", buf, 0);          /* run --gdb's stub, IP:PORT; "" when not debugged */
     printf("    \"ports\": [");
     for (int i = 0; i < s->nports; i++) {
         spec_format_port(&s->ports[i], buf, sizeof buf);

@@ -4,12 +4,15 @@
 #include "monitor.h"
 #include "network.h"
 #include "os_store.h"
+#include "paths.h"
+#include "qemu.h"
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #define START_WAIT_MS 20000
 #define NAME_STEM_MAX 50
@@ -18,7 +21,7 @@ static const char run_usage[] =
     "usage: mayfly run [-d] [--rm] [--name NAME] [-p [IP:]HOST:GUEST[/udp]]... [-v DISK[:PATH][:ro]]...\n"
     "                  [-e NAME=VALUE]... [-m SIZE] [--restart no|on-failure[:N]|always]\n"
     "                  [--health http:PORT/PATH|tcp:PORT] [--net NETWORK]... [--replicas N] [--on-demand [--idle DURATION]]\n"
-    "                  [--warm N] [--per-request]\n"
+    "                  [--warm N] [--per-request] [--gdb [IP:]PORT]\n"
     "                  IMAGE [kernel options] [-- app args]\n";
 
 /* httpd-3fa2 from build/httpd.elf: the image's stem made a valid name, and four random hex digits */
@@ -84,6 +87,102 @@ static int front_fits(const struct spec *s)
     return 1;
 }
 
+/* One word of a command for a shell, in single quotes where it needs them (as scripts/gdb/attach
+ * --print writes it). */
+static void shell_word(FILE *f, const char *word)
+{
+    int plain = *word != '\0';
+    for (const char *p = word; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("_./:=+,@%-", *p)))
+            plain = 0;
+    if (plain) {
+        fputs(word, f);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *p = word; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", f);         /* the quote ended, a quoted quote, the quote again */
+        else
+            fputc(*p, f);
+    }
+    fputc('\'', f);
+}
+
+/* scripts/gdb/mayfly.py in the source tree the binary was built in (build/mayfly), if there is one:
+ * an installed mayfly has none. */
+static int gdb_helpers(char *out, size_t len)
+{
+    char exe[PATH_MAX], path[PATH_MAX + 32];
+    if (self_exe(exe, sizeof exe) < 0)
+        return -1;
+    *strrchr(exe, '/') = '\0';
+    snprintf(path, sizeof path, "%s/../scripts/gdb/mayfly.py", exe);
+    char *real = realpath(path, NULL);
+    if (!real || strlen(real) >= len) {
+        free(real);
+        return -1;
+    }
+    strcpy(out, real);
+    free(real);
+    return 0;
+}
+
+/* --gdb: the command that attaches gdb with the right symbols, on stderr. An ELF is its own debug
+ * file; a module runs on the shared OS's ELF, and its own symbols go where the OS's loader linked
+ * it (mayfly.py's mayfly-module); a disk image's are in the ELF beside it (make image). */
+static void print_gdb_command(const struct spec *s)
+{
+    char helpers[PATH_MAX], target[64], symbols[PATH_MAX + 8] = "";
+    int have_helpers = gdb_helpers(helpers, sizeof helpers) == 0;
+    enum image_kind kind = spec_image_kind(s->image);
+    /* an address that listens on every interface is reached at the loopback one */
+    snprintf(target, sizeof target, "target remote %s:%d", strcmp(s->gdb.ip, "0.0.0.0") == 0 ? "127.0.0.1" : s->gdb.ip,
+             s->gdb.port);
+    if (kind == IMAGE_APP) {
+        snprintf(symbols, sizeof symbols, "%s", s->os);
+    } else if (kind == IMAGE_ELF) {
+        snprintf(symbols, sizeof symbols, "%s", s->image);
+    } else {
+        snprintf(symbols, sizeof symbols, "%s", s->image);
+        char *dot = strrchr(symbols, '.');
+        strcpy(dot, ".elf");
+        if (access(symbols, R_OK) != 0)
+            symbols[0] = '\0';
+    }
+    fprintf(stderr, "mayfly: '%s': QEMU waits for gdb on %s:%d (%s); attach with:\n  gdb", s->name, s->gdb.ip,
+            s->gdb.port, qemu_gdb_tcg(s) ? "under TCG" : "ACCEL's accelerator");
+    if (have_helpers) {
+        char source[PATH_MAX + 8];
+        snprintf(source, sizeof source, "source %s", helpers);
+        fputs(" -ex ", stderr);
+        shell_word(stderr, source);
+    }
+    /* the architecture before connecting: QEMU's stub gives the 64-bit register layout from the
+     * first packet, while the CPU still runs the 32-bit multiboot entry */
+    fputs(" -ex 'set architecture i386:x86-64' -ex ", stderr);
+    shell_word(stderr, target);
+    if (kind == IMAGE_APP && have_helpers) {
+        char module[PATH_MAX + 16];
+        snprintf(module, sizeof module, "mayfly-module %s", s->image);
+        fputs(" -ex ", stderr);
+        shell_word(stderr, module);
+    }
+    if (symbols[0]) {
+        fputc(' ', stderr);
+        shell_word(stderr, symbols);
+    }
+    fputc('\n', stderr);
+    if (kind == IMAGE_APP && !have_helpers)
+        fprintf(stderr, "mayfly: those are the OS's symbols; the module's: `mayfly-module %s` from Mayfly's "
+                        "scripts/gdb/mayfly.py (gdb's `source FILE`)\n", s->image);
+    if (kind != IMAGE_ELF && kind != IMAGE_APP && !symbols[0])
+        fprintf(stderr, "mayfly: no ELF beside the image for its symbols: add the one it was made from\n");
+    if (!qemu_gdb_tcg(s))
+        fprintf(stderr, "mayfly: under KVM, use hbreak for a breakpoint set before the code is in memory\n");
+}
+
 int run_detached(const struct spec *s)
 {
     if (!networks_exist(s) || !front_fits(s))
@@ -97,7 +196,8 @@ int run_detached(const struct spec *s)
     return instance_wait_started(s->name, START_WAIT_MS) == 0 ? 0 : EXIT_NOT_STARTED;
 }
 
-enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP, OPT_REPLICAS, OPT_ON_DEMAND, OPT_IDLE, OPT_WARM, OPT_PER_REQUEST };
+enum { OPT_NAME = 256, OPT_RESTART, OPT_HEALTH, OPT_NET, OPT_RM, OPT_HELP, OPT_REPLICAS, OPT_ON_DEMAND, OPT_IDLE,
+       OPT_WARM, OPT_PER_REQUEST, OPT_GDB };
 
 static int usage_error(const char *fmt, const char *what)
 {
@@ -118,7 +218,7 @@ int cmd_run(int argc, char **argv)
         { "rm", no_argument, 0, OPT_RM },         { "help", no_argument, 0, OPT_HELP },
         { "replicas", required_argument, 0, OPT_REPLICAS }, { "on-demand", no_argument, 0, OPT_ON_DEMAND },
         { "idle", required_argument, 0, OPT_IDLE }, { "warm", required_argument, 0, OPT_WARM },
-        { "per-request", no_argument, 0, OPT_PER_REQUEST },
+        { "per-request", no_argument, 0, OPT_PER_REQUEST }, { "gdb", required_argument, 0, OPT_GDB },
         { 0, 0, 0, 0 },
     };
     static struct spec s;
@@ -146,6 +246,7 @@ int cmd_run(int argc, char **argv)
         case OPT_IDLE: rc = spec_parse_duration(optarg, &idle, err, sizeof err); break;
         case OPT_WARM: rc = spec_parse_count("warm", optarg, &s.warm, err, sizeof err); break;
         case OPT_PER_REQUEST: s.per_request = 1; break;
+        case OPT_GDB: rc = spec_parse_gdb(optarg, &s.gdb, err, sizeof err); break;
         case OPT_HELP: fputs(run_usage, stdout); return 0;
         case ':': return usage_error("flag '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown flag '%s'", argv[optind - 1]);
@@ -153,6 +254,8 @@ int cmd_run(int argc, char **argv)
         if (rc < 0)
             return usage_error("%s", err);
     }
+    if (spec_check_gdb(&s, err, sizeof err) < 0)
+        return usage_error("%s", err);
     if (idle && !s.on_demand && !(s.warm && !s.per_request))
         return usage_error("%s", "--idle is for a service started --on-demand");
     if (s.warm && !s.per_request && !s.on_demand) {     /* a warm pool is for what runs on demand */
@@ -194,6 +297,8 @@ int cmd_run(int argc, char **argv)
         int rc = run_detached(&s);
         if (rc == 0)
             printf("%s\n", s.name);
+        if (rc == 0 && s.gdb.port)
+            print_gdb_command(&s);
         return rc;
     }
     if (!networks_exist(&s) || !front_fits(&s))
@@ -207,6 +312,8 @@ int cmd_run(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &stops, NULL);
     if (instance_create(&s) < 0)
         return EXIT_FAILED;
+    if (s.gdb.port)                     /* (QEMU's own complaint follows, should the port be taken) */
+        print_gdb_command(&s);
     int status = monitor_run(s.name, 1, -1);
     if (remove_after)
         instance_remove_service(s.name);

@@ -14,6 +14,7 @@ static const char usage[] =
     "  run [-d] [--name NAME] [-p [IP:]HOST:GUEST[/udp]]... [-v DISK[:PATH][:ro]]... [-e NAME=VALUE]...\n"
     "      [-m SIZE] [--restart no|on-failure[:N]|always] [--health http:PORT/PATH|tcp:PORT]\n"
     "      [--net NETWORK]... [--rm] [--replicas N] [--on-demand [--idle DURATION]] [--warm N] [--per-request]\n"
+    "      [--gdb [IP:]PORT]\n"
     "      IMAGE [kernel options] [-- app args]    (IMAGE: an ELF, a module .app, or a disk image)\n"
     "  ps [-a]                      instances: state, uptime, ports, memory, restarts\n"
     "  logs [-f] [--tail N] NAME    the console\n"

@@ -3,6 +3,7 @@
 #include "network.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -140,6 +141,18 @@ static int add_network_words(const struct spec *s, struct qemu_cmd *c, struct li
     return 0;
 }
 
+/* The accelerator under --gdb: TCG unless ACCEL (scripts/accel's override, which the probe behind
+ * accel's words obeys) names one. TCG's breakpoints live in QEMU's translator, keyed by address, so a
+ * `break` set while the CPU waits at reset holds although the kernel reaches memory only later
+ * (QEMU's multiboot option ROM copies it there) and a module later still (the OS's loader). Under
+ * KVM QEMU writes an int3 into guest memory instead, which those copies overwrite: only hbreak (4
+ * debug registers) would hold. A debugging session trades speed for breakpoints that hold. */
+int qemu_gdb_tcg(const struct spec *s)
+{
+    const char *asked = getenv("ACCEL");
+    return s->gdb.port && !(asked && (strcmp(asked, "kvm") == 0 || strcmp(asked, "tcg") == 0));
+}
+
 int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *qmp_path, int health_port,
                struct qemu_cmd *c, char *err, size_t errlen)
 {
@@ -153,8 +166,14 @@ int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *q
         return -1;
     }
     int bad = add(c, QEMU_BINARY);
-    for (int i = 0; i < naccel; i++)
-        bad |= add(c, "%s", accel[i]);
+    if (qemu_gdb_tcg(s))
+        bad |= add(c, "-accel") | add(c, "tcg");
+    else
+        for (int i = 0; i < naccel; i++)
+            bad |= add(c, "%s", accel[i]);
+    /* run --gdb: the stub, and the CPU stopped at reset until gdb continues it */
+    if (s->gdb.port)
+        bad |= add(c, "-gdb") | add(c, "tcp:%s:%d", s->gdb.ip, s->gdb.port) | add(c, "-S");
     /* a module's VM: its guest RAM marked mergeable (QEMU's mem-merge, madvise MADV_MERGEABLE), so
      * that the host's KSM shares the pages of the OS that every such VM loads at the same place */
     bad |= add(c, "-M") | add(c, kind == IMAGE_APP ? "pc,mem-merge=on" : "pc") | add(c, "-m") | add(c, "%s", mem) | add(c, "-nodefaults") |

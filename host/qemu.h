@@ -16,9 +16,14 @@ struct qemu_cmd {
 /* The argv for s: accel's words (paths.h accel_args), the QMP socket at qmp_path, the console on
  * stdio, the user network with s's ports (plus 127.0.0.1:health_port to the health check's guest
  * port when health_port is not 0), one NIC per private network with its leased address, the
- * peers' names on the kernel command line, s's volumes. Returns 0, or -1 with err. */
+ * peers' names on the kernel command line, s's volumes; with s->gdb a gdb stub and the CPU halted
+ * at reset (-gdb tcp:IP:PORT -S), under TCG as qemu_gdb_tcg says. Returns 0, or -1 with err. */
 int qemu_build(const struct spec *s, char accel[][64], int naccel, const char *qmp_path, int health_port,
                struct qemu_cmd *out, char *err, size_t errlen);
+
+/* Whether s runs under TCG whatever accel's words say: under --gdb unless $ACCEL names an
+ * accelerator (breakpoints set at reset hold under TCG only; qemu.c says why). */
+int qemu_gdb_tcg(const struct spec *s);
 
 /* The app's exit status from QEMU's wait status: isa-debug-exit gives (status << 1) | 1; a plain
  * exit 0 is an ACPI power-off (status 0); a signal is 128 + its number. */

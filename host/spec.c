@@ -255,6 +255,48 @@ int spec_parse_health(const char *text, struct health *out, char *err, size_t er
     return 0;
 }
 
+int spec_parse_gdb(const char *text, struct gdb_stub *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    strcpy(out->ip, "127.0.0.1");      /* a gdb stub is a debugger's way into the guest: local unless asked */
+    char buf[SPEC_WORD_MAX];
+    if (strlen(text) >= sizeof buf)
+        return spec_refuse(err, errlen, "--gdb '%.32s...' is too long", text);
+    strcpy(buf, text);
+    char *port = strrchr(buf, ':');
+    if (port) {
+        *port++ = '\0';
+        struct in_addr a;
+        if (inet_pton(AF_INET, buf, &a) != 1)
+            return spec_refuse(err, errlen, "--gdb '%s': '%s' is not an IPv4 address ([IP:]PORT)", text, buf);
+        inet_ntop(AF_INET, &a, out->ip, sizeof out->ip);
+    } else {
+        port = buf;
+    }
+    const char *end;
+    if (parse_port_number(port, &end, &out->port) < 0 || *end) {
+        out->port = 0;
+        return spec_refuse(err, errlen, "--gdb '%s': port '%s' is not 1-65535 ([IP:]PORT)", text, port);
+    }
+    return 0;
+}
+
+int spec_check_gdb(const struct spec *s, char *err, size_t errlen)
+{
+    if (!s->gdb.port)
+        return 0;
+    /* (--warm before --on-demand: a warm pool turns on-demand on by itself) */
+    const char *front = s->replicas ? "--replicas" : s->per_request ? "--per-request" : s->warm ? "--warm"
+                      : s->on_demand ? "--on-demand" : NULL;
+    if (front)
+        return spec_refuse(err, errlen, "--gdb debugs one instance, and %s runs a front with instances of its own: "
+                                        "use one or the other", front);
+    if (s->health.kind != HEALTH_NONE)
+        return spec_refuse(err, errlen, "--gdb halts the guest until gdb lets it run, and --health would find it "
+                                        "failing and restart it: use one or the other");
+    return 0;
+}
+
 int spec_parse_count(const char *what, const char *text, int *out, char *err, size_t errlen)
 {
     const char *end;
@@ -439,6 +481,14 @@ void spec_format_health(const struct health *h, char *out, size_t len)
         snprintf(out, len, "none");
 }
 
+void spec_format_gdb(const struct gdb_stub *g, char *out, size_t len)
+{
+    if (g->port)
+        snprintf(out, len, "%s:%d", g->ip, g->port);
+    else if (len)
+        *out = '\0';
+}
+
 void spec_format_size(uint64_t bytes, char *out, size_t len)
 {
     if (bytes && bytes % (1ull << 30) == 0)
@@ -497,6 +547,10 @@ int spec_save(const struct spec *s, FILE *f)
     }
     if (s->per_request)
         put(f, "per-request", "1");
+    if (s->gdb.port) {
+        spec_format_gdb(&s->gdb, buf, sizeof buf);
+        put(f, "gdb", buf);
+    }
     for (int i = 0; i < s->nports; i++) {
         const struct port_map *p = &s->ports[i];
         snprintf(buf, sizeof buf, "%s:%d:%d/%s", p->host_ip, p->host_port, p->guest_port, p->udp ? "udp" : "tcp");
@@ -583,6 +637,8 @@ static int load_field(struct spec *s, const char *key, const char *v, char *err,
         s->on_demand = 1;
         return spec_parse_duration(v, &s->idle_s, err, errlen);
     }
+    if (strcmp(key, "gdb") == 0)
+        return spec_parse_gdb(v, &s->gdb, err, errlen);
     if (strcmp(key, "port") == 0)
         return spec_add_port(s, v, err, errlen);
     if (strcmp(key, "volume-disk") == 0) {

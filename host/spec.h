@@ -51,6 +51,13 @@ struct health {
     char path[SPEC_WORD_MAX];           /* http only; starts with '/' */
 };
 
+/* --gdb [IP:]PORT: QEMU's gdb stub listens there and the guest waits at reset for gdb to let it
+ * run. ip is 127.0.0.1 unless given; port 0: no stub. */
+struct gdb_stub {
+    char ip[16];
+    int port;
+};
+
 struct spec {
     char name[SPEC_NAME_MAX + 1];
     char image[PATH_MAX];               /* absolute path */
@@ -66,6 +73,7 @@ struct spec {
     int idle_s;                         /* on demand: stopped after this long without a connection */
     int warm;                           /* instances kept booted and paused (QMP stop), resumed by a request */
     int per_request;                    /* a fresh instance per connection, stopped when it ends */
+    struct gdb_stub gdb;                /* run --gdb: port 0 when not debugged */
     int nports, nvolumes, nenv, nnets, nkernel, napp;
     struct port_map ports[SPEC_PORTS_MAX];
     struct volume volumes[SPEC_VOLUMES_MAX];
@@ -117,6 +125,11 @@ int spec_parse_env(const char *text, char *err, size_t errlen);
 /* no | on-failure[:N] | always */
 int spec_parse_restart(const char *text, enum restart_policy *policy, int *max, char *err, size_t errlen);
 int spec_parse_health(const char *text, struct health *out, char *err, size_t errlen);
+/* --gdb [IP:]PORT (an IPv4 address; 127.0.0.1 unless given, as for -p). */
+int spec_parse_gdb(const char *text, struct gdb_stub *out, char *err, size_t errlen);
+/* A guest halted for gdb is one instance with nothing watching its answers: --gdb refuses a front
+ * (--replicas, --on-demand, --warm, --per-request) and a health check, naming both flags. */
+int spec_check_gdb(const struct spec *s, char *err, size_t errlen);
 
 /* Adders: check the value and append it, refusing past the maximum. */
 int spec_add_port(struct spec *s, const char *text, char *err, size_t errlen);
@@ -132,6 +145,8 @@ void spec_format_port(const struct port_map *p, char *out, size_t len);
 void spec_format_restart(const struct spec *s, char *out, size_t len);
 void spec_format_health(const struct health *h, char *out, size_t len);
 void spec_format_size(uint64_t bytes, char *out, size_t len);
+/* IP:PORT, or "" when there is no stub */
+void spec_format_gdb(const struct gdb_stub *g, char *out, size_t len);
 
 /* What an image is, by its name (any case): an ELF booted with -kernel, an app module (.app) booted
  * as the shared OS's initrd, or a disk image. */

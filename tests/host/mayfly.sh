@@ -2,8 +2,9 @@
 # The manager (build/mayfly) end to end, under a private state directory: flags and fleet files
 # that are wrong, detached services that come up healthy, logs, a QEMU killed and restarted, a
 # failing health check, stop through the power button, a killed monitor recovered, rm, a fleet
-# file up and down, the attached run, libvirt export, the systemd unit. Ports on 127.0.0.1 only;
-# every QEMU and monitor is ended by the PIDs the state names, on any exit.
+# file up and down, the attached run, run --gdb with Debian's gdb, libvirt export, the systemd
+# unit. Ports on 127.0.0.1 only; every QEMU and monitor is ended by the PIDs the state names, on
+# any exit.
 # Prints "ok NAME" or "not ok NAME: why" per check.
 set -u
 cd "$(dirname "$0")/../.."
@@ -164,6 +165,63 @@ wait "$fg"
 status=$?
 check "Ctrl-C to an attached run presses the power button; httpd exits 0" "$([ $status = 0 ] &&
   grep -q '^httpd: stopped' "$work/fg.log"; echo $?)" "status $status: $(tail -5 "$work/fg.log")"
+
+# --- run --gdb: QEMU waits at reset; the printed gdb command stops in main; the app then runs on -----
+refuses "--gdb port 0" "--gdb '0': port '0' is not 1-65535" run --gdb 0 build/hello.elf
+refuses "--gdb port 70000" "port '70000' is not 1-65535" run --gdb 127.0.0.1:70000 build/hello.elf
+refuses "--gdb with letters" "port 'abc'" run --gdb abc build/hello.elf
+refuses "an empty --gdb" "--gdb ''" run --gdb "" build/hello.elf
+refuses "--gdb with --replicas" "--gdb debugs one instance, and --replicas" run --gdb 1234 --replicas 2 -p 8080:80 build/httpd.elf
+refuses "--gdb with --health" "--gdb halts the guest until gdb lets it run, and --health" run --gdb 1234 --health tcp:80 build/httpd.elf
+# listening PORT: from /proc, so that no probe connects to the stub (it takes one client)
+listening() {
+  awk -v p=":$(printf '%04X' "$1")" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' /proc/net/tcp
+}
+gport=$(free_port)
+out=$("$mayfly" run -d --name dbg --gdb "127.0.0.1:$gport" build/hello.elf 2>"$work/dbg.err")
+status=$?
+attach=$(sed -n '/attach with:$/{n;s/^ *//;p;q}' "$work/dbg.err")
+check "run -d --gdb prints the gdb command with the ELF's symbols" "$([ $status = 0 ] && [ "$out" = dbg ] &&
+  grep -qF -- "-ex 'set architecture i386:x86-64' -ex 'target remote 127.0.0.1:$gport' $root/build/hello.elf" <<<"$attach"; echo $?)" \
+  "status $status, out '$out': $(cat "$work/dbg.err")"
+wait_for 10 listening "$gport"
+check "run --gdb: the stub listens, the guest waits (no output yet), inspect shows the address" "$(listening "$gport" &&
+  state_is dbg running && ! "$mayfly" logs dbg | grep -q Hello && [ "$(field dbg gdb)" = "127.0.0.1:$gport" ]; echo $?)" \
+  "ps: $("$mayfly" ps -a | grep '^dbg'); gdb: $(field dbg gdb); $("$mayfly" logs dbg | tail -n 3)"
+# the printed command itself, with a batch of commands after it (gdb keeps the -ex order)
+eval "timeout -k 5 60 $attach -batch -nx -ex 'break main' -ex continue -ex bt -ex continue" >"$work/dbg.gdb" 2>&1
+check "gdb attaches with that command and stops in hello's main" \
+  "$(grep -Eq '^Breakpoint 1, main \(.*\) at apps/hello/main\.c:[0-9]+' "$work/dbg.gdb" &&
+     grep -Eq '^#0 +main \(.*apps/hello/main\.c' "$work/dbg.gdb"; echo $?)" "$(grep -v '^$' "$work/dbg.gdb" | tail -n 8 | tr '\n' '|')"
+wait_for 30 state_is dbg 'exited(0)'
+check "after gdb continues, hello runs to its end: exited(0), its greeting in the log" "$(state_is dbg 'exited(0)' &&
+  "$mayfly" logs dbg | grep -q '^Hello from Mayfly!'; echo $?)" "$("$mayfly" ps -a | grep '^dbg'); $("$mayfly" logs dbg | tail -n 3)"
+"$mayfly" rm -f dbg >/dev/null 2>&1
+# a module: gdb gets the shared OS's file the instance runs on, and mayfly-module loads the module's
+# symbols where the OS's loader linked it; main is then the module's (the OS's loader has one too)
+"$mayfly" os install build/mayfly-os.elf >/dev/null 2>&1
+gport=$(free_port)
+"$mayfly" run -d --name dbgmod --gdb "$gport" build/hello.app >/dev/null 2>"$work/dbgmod.err"
+attach=$(sed -n '/attach with:$/{n;s/^ *//;p;q}' "$work/dbgmod.err")
+os_file=$(field dbgmod os)
+check "run --gdb with a module prints gdb on the OS's file, with mayfly-module" "$([ -n "$os_file" ] &&
+  grep -qF -- "-ex 'target remote 127.0.0.1:$gport' -ex 'mayfly-module $root/build/hello.app' $os_file" <<<"$attach"; echo $?)" \
+  "os '$os_file': $(cat "$work/dbgmod.err")"
+wait_for 10 listening "$gport"
+eval "timeout -k 5 60 $attach -batch -nx -ex 'break main' -ex continue -ex bt -ex continue" >"$work/dbgmod.gdb" 2>&1
+check "gdb stops in the module's main, below the loader's" "$(grep -Eq '^#0 +main \(.*apps/hello/main\.c' "$work/dbgmod.gdb" &&
+  grep -Eq '^#1 .* in main \(.*os/loader\.c' "$work/dbgmod.gdb" && wait_for 30 state_is dbgmod 'exited(0)'; echo $?)" \
+  "$("$mayfly" ps -a | grep '^dbgmod'); $(grep -v '^$' "$work/dbgmod.gdb" | tail -n 8 | tr '\n' '|')"
+"$mayfly" rm -f dbgmod >/dev/null 2>&1
+# a port that is taken: QEMU's own reason reaches the user, status 125
+gport=$(free_port)
+hold_port "$gport" 20
+out=$("$mayfly" run -d --name dbgbusy --gdb "$gport" build/hello.elf 2>&1)
+status=$?
+check "run --gdb on a busy port gives QEMU's reason and exits 125" "$([ $status = 125 ] &&
+  grep -q "did not start: -gdb tcp:127.0.0.1:$gport" <<<"$out"; echo $?)" "status $status: $out"
+kill "$holder" 2>/dev/null
+"$mayfly" rm -f dbgbusy >/dev/null 2>&1
 
 # --- a fleet file: up, up again, down --------------------------------------------------------------
 fp=$(free_port)

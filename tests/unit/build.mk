@@ -27,6 +27,7 @@ test_fleet_LIBS      := -lyaml
 test_export_SRCS     := host/export.c host/spec.c kernel/cmdline.c
 test_module_SRCS     := os/module.c
 test_elfnote_SRCS    := host/elfnote.c
+test_qemu_SRCS       := host/qemu.c host/spec.c host/network.c host/paths.c
 
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_OUT    := $(BUILD)/tests/unit
@@ -36,7 +37,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefi
 unit_objs    = $(patsubst %.c,$(UNIT_OUT)/obj/%.o,tests/unit/$(1).c $($(1)_SRCS))
 # Per-directory additions to UNIT_CFLAGS: host/ compiles as host/build.mk has it.
 UNIT_DIR_CFLAGS :=
-$(UNIT_OUT)/obj/host/%.o: UNIT_DIR_CFLAGS := -D_GNU_SOURCE
+$(UNIT_OUT)/obj/host/%.o: UNIT_DIR_CFLAGS := -D_GNU_SOURCE -Wno-format-truncation
 
 .PHONY: unit unit-list $(addprefix unit-,$(UNIT_TESTS))
 unit: $(addprefix unit-,$(UNIT_TESTS))

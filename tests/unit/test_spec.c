@@ -1,6 +1,6 @@
 /* host/spec.c: every parser's accepted forms and its refusals (each naming the value), the
- * adders' maxima, and the saved form: a round trip of values with tabs, newlines and
- * backslashes, and every truncation of a saved file refused. */
+ * adders' maxima, --gdb and what it does not go with, and the saved form: a round trip of values
+ * with tabs, newlines and backslashes, and every truncation of a saved file refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -433,6 +433,88 @@ static void save_load_round_trip(void **state)
     free(b);
 }
 
+/* --gdb [IP:]PORT: the address (127.0.0.1 unless given), the refusals naming the value, what it does
+ * not go with (naming both flags), and the saved form. */
+static void gdb_stubs(void **state)
+{
+    (void)state;
+    struct gdb_stub g;
+    char text[64];
+    assert_int_equal(spec_parse_gdb("1234", &g, err, sizeof err), 0);
+    assert_string_equal(g.ip, "127.0.0.1");
+    assert_int_equal(g.port, 1234);
+    spec_format_gdb(&g, text, sizeof text);
+    assert_string_equal(text, "127.0.0.1:1234");
+    assert_int_equal(spec_parse_gdb("0.0.0.0:65535", &g, err, sizeof err), 0);
+    assert_string_equal(g.ip, "0.0.0.0");
+    assert_int_equal(g.port, 65535);
+    assert_int_equal(spec_parse_gdb("10.1.2.3:1", &g, err, sizeof err), 0);
+    spec_format_gdb(&g, text, sizeof text);
+    assert_string_equal(text, "10.1.2.3:1");
+
+    refused_naming(spec_parse_gdb("0", &g, err, sizeof err), "port '0'");
+    assert_int_equal(g.port, 0);                    /* a refusal leaves no stub */
+    refused_naming(spec_parse_gdb("65536", &g, err, sizeof err), "port '65536'");
+    refused_naming(spec_parse_gdb("70000", &g, err, sizeof err), "--gdb '70000'");
+    refused_naming(spec_parse_gdb("abc", &g, err, sizeof err), "port 'abc'");
+    refused_naming(spec_parse_gdb("12ab", &g, err, sizeof err), "port '12ab'");
+    refused_naming(spec_parse_gdb("-1", &g, err, sizeof err), "port '-1'");
+    refused_naming(spec_parse_gdb("", &g, err, sizeof err), "--gdb ''");
+    refused_naming(spec_parse_gdb("127.0.0.1:", &g, err, sizeof err), "port ''");
+    refused_naming(spec_parse_gdb(":1234", &g, err, sizeof err), "'' is not an IPv4 address");
+    refused_naming(spec_parse_gdb("300.1.1.1:1234", &g, err, sizeof err), "'300.1.1.1'");
+    refused_naming(spec_parse_gdb("localhost:1234", &g, err, sizeof err), "'localhost'");
+    refused_naming(spec_parse_gdb("::1:1234", &g, err, sizeof err), "'::1'");
+    g.port = 0;
+    spec_format_gdb(&g, text, sizeof text);
+    assert_string_equal(text, "");
+
+    /* a front or a health check: refused, naming --gdb and the other flag */
+    struct spec *s = malloc(sizeof *s);
+    spec_init(s);
+    strcpy(s->name, "dbg");
+    assert_int_equal(spec_check_gdb(s, err, sizeof err), 0);         /* no --gdb: nothing to check */
+    s->replicas = 2;
+    assert_int_equal(spec_check_gdb(s, err, sizeof err), 0);
+    assert_int_equal(spec_parse_gdb("1234", &s->gdb, err, sizeof err), 0);
+    refused_naming(spec_check_gdb(s, err, sizeof err), "--replicas");
+    assert_non_null(strstr(err, "--gdb"));
+    s->replicas = 0;
+    assert_int_equal(spec_check_gdb(s, err, sizeof err), 0);
+    s->per_request = 1;
+    refused_naming(spec_check_gdb(s, err, sizeof err), "--per-request");
+    s->per_request = 0;
+    s->warm = 1;
+    s->on_demand = 1;                               /* as run sets it for a warm pool */
+    refused_naming(spec_check_gdb(s, err, sizeof err), "--warm");
+    s->warm = 0;
+    refused_naming(spec_check_gdb(s, err, sizeof err), "--on-demand");
+    assert_non_null(strstr(err, "--gdb"));
+    s->on_demand = 0;
+    assert_int_equal(spec_parse_health("tcp:80", &s->health, err, sizeof err), 0);
+    refused_naming(spec_check_gdb(s, err, sizeof err), "--health");
+    assert_non_null(strstr(err, "--gdb"));
+    memset(&s->health, 0, sizeof s->health);
+    s->restart = RESTART_ALWAYS;                    /* a restart policy is fine: no health check decides it */
+    assert_int_equal(spec_check_gdb(s, err, sizeof err), 0);
+
+    /* the monitor reads it back from the saved spec */
+    strcpy(s->image, "/i.elf");
+    assert_int_equal(spec_parse_gdb("0.0.0.0:4321", &s->gdb, err, sizeof err), 0);
+    size_t len;
+    char *saved_text = saved(s, &len);
+    assert_non_null(strstr(saved_text, "\ngdb 0.0.0.0:4321\n"));
+    struct spec *b = malloc(sizeof *b);
+    assert_int_equal(load_text(b, saved_text, len), 0);
+    assert_memory_equal(s, b, sizeof *s);
+    free(saved_text);
+    /* and a saved spec with a broken one is refused */
+    const char bad[] = "name dbg\nimage /i.elf\ngdb 127.0.0.1:0\nend\n";
+    refused_naming(load_text(b, bad, sizeof bad - 1), "port '0'");
+    free(b);
+    free(s);
+}
+
 /* How many serve, how many instances a front may use, and what a front refuses. */
 static void fronts_count_their_instances(void **state)
 {
@@ -521,6 +603,7 @@ int main(void)
         cmocka_unit_test(sizes_format),
         cmocka_unit_test(save_load_round_trip),
         cmocka_unit_test(fronts_count_their_instances),
+        cmocka_unit_test(gdb_stubs),
         cmocka_unit_test(truncated_and_broken_files_are_refused),
     };
     return cmocka_run_group_tests(tests, make_files, remove_files);
