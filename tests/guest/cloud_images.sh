@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The cloud import formats of make image (scripts/mkimage): IMAGE_FORMAT=gce (a tar.gz holding a
+# sparse disk.raw), vmdk (stream-optimized) and vhd (fixed). Each is made by make, checked for
+# what its cloud asks of it (GCE: one member disk.raw of whole GiB; Azure: whole MiB plus the
+# 512-byte footer, a fixed disk; the VMDK stream-optimized), checked by qemu-img check where
+# qemu-img can check the format (qcow2 and vmdk; it has no check for vpc, VHD's driver), and
+# booted by QEMU through its own driver for the format: hello's output, command line and exit
+# status. Every QEMU under `timeout -k 5 120`, ended by PID. Prints "ok NAME" or "not ok NAME: why".
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+
+dir=build/tests/cloud-images
+rm -rf "$dir" && mkdir -p "$dir"
+pids=()
+cleanup() { local p; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+trap 'exit 1' TERM INT
+
+check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
+info() { qemu-img info -f "$1" --output=json "$2" | python3 -c "import json, sys; print(json.load(sys.stdin)$3)"; }
+read -ra accel <<<"$(scripts/accel)"
+has() { grep -Eq -- "$2" "$1"; }
+MiB=$((1024 * 1024)) GiB=$((1024 * 1024 * 1024))
+
+# boot_wait IMAGE FORMAT LOG [QEMU options]: the disk under QEMU (BIOS, GRUB) through FORMAT's
+# driver, opened snapshot=on so nothing is written to it; waits and prints the app's exit status
+# (isa-debug-exit's (s << 1) | 1) or qemu-N.
+boot_wait() {
+  local image=$1 format=$2 log=$3
+  shift 3
+  timeout -k 5 120 qemu-system-x86_64 "${accel[@]}" -M pc -m 256M -drive "file=$image,format=$format,snapshot=on" \
+    -display none -no-reboot -nodefaults -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    "$@" </dev/null >"$log" 2>&1 &
+  local qemu=$!
+  pids+=("$qemu")
+  wait "$qemu"
+  local s=$?
+  tr -d '\r' <"$log" >"$log.txt" && mv "$log.txt" "$log"
+  if [ $((s & 1)) = 1 ]; then echo $((s >> 1)); else echo "qemu-$s"; fi
+}
+# hello_ran LOG STATUS: hello booted by GRUB (multiboot2), with the command line the image carries
+hello_ran() {
+  [ "$2" = 0 ] && has "$1" 'booted by multiboot2' && has "$1" '^Hello from Mayfly!$' &&
+    has "$1" '^argv\[1\] = "one"$' && has "$1" '^argv\[2\] = "two"$'
+}
+
+# --- made by make ----------------------------------------------------------------------------------
+for f in gce vmdk vhd qcow2; do
+  rm -f "build/hello.$([ $f = gce ] && echo tar.gz || echo $f)"
+  make -s image RUN_APP=hello IMAGE_FORMAT=$f IMAGE_CMDLINE='debug -- one two' >"$dir/make-$f.log" 2>&1
+  s=$?
+  out=build/hello.$([ $f = gce ] && echo tar.gz || echo $f)
+  check "make image IMAGE_FORMAT=$f writes $out" "$([ $s = 0 ] && [ -s "$out" ]; echo $?)" "status $s: $(tail -3 "$dir/make-$f.log")"
+  cp "$out" "$dir/" 2>/dev/null
+done
+out=$(make -s image RUN_APP=hello IMAGE_FORMAT=vdi 2>&1)
+s=$?
+check "an unknown IMAGE_FORMAT is refused, naming it" "$([ $s != 0 ] && grep -q 'IMAGE_FORMAT must be one of .*: vdi$' <<<"$out"; echo $?)" \
+  "status $s: $out"
+
+# --- gce: a gzipped tar whose one member is a sparse disk.raw of whole GiB -------------------------
+members=$(python3 - "$dir/hello.tar.gz" <<'PY'
+import gzip, sys, tarfile
+with tarfile.open(sys.argv[1], 'r:gz') as t:
+    members = t.getmembers()
+# GNU tar's old format: the header's magic is "ustar  " then NUL (POSIX's is "ustar", NUL, "00")
+with gzip.open(sys.argv[1]) as f:
+    gnu = f.read(512)[257:265] == b'ustar  \0'
+print(*[f'{m.name}:{m.size}:{int(m.issparse())}:{gnu}' for m in members])
+PY
+)
+name=${members%%:*} rest=${members#*:}
+size=${rest%%:*}
+check "the gce tarball holds one member, disk.raw, sparse, in GNU tar's format" \
+  "$([ "$name" = disk.raw ] && [ "$members" = "disk.raw:$size:1:True" ]; echo $?)" "members (name:size:sparse:gnu): $members"
+check "the gce disk.raw is a whole number of GiB" "$([ -n "$size" ] && [ "$size" -gt 0 ] && [ $((size % GiB)) = 0 ]; echo $?)" \
+  "size $size"
+mkdir -p "$dir/gce" && tar -xzf "$dir/hello.tar.gz" -C "$dir/gce"
+s=$(boot_wait "$dir/gce/disk.raw" raw "$dir/gce.log")
+check "the gce disk.raw, unpacked, boots hello by GRUB" "$(hello_ran "$dir/gce.log" "$s"; echo $?)" \
+  "status $s; $(tail -5 "$dir/gce.log")"
+
+# --- vmdk: stream-optimized, checked, booted by QEMU's vmdk driver -------------------------------
+vmdk=$dir/hello.vmdk
+kind=$(info vmdk "$vmdk" "['format-specific']['data']['create-type']" 2>&1)
+check "the vmdk is stream-optimized" "$([ "$kind" = streamOptimized ]; echo $?)" "create-type: $kind"
+s=$(boot_wait "$vmdk" vmdk "$dir/vmdk.log")
+check "the vmdk boots hello through QEMU's vmdk driver" "$(hello_ran "$dir/vmdk.log" "$s"; echo $?)" \
+  "status $s; $(tail -5 "$dir/vmdk.log")"
+
+# --- vhd: fixed, whole MiB (at least 20) plus the footer, booted by QEMU's vpc driver ------------
+vhd=$dir/hello.vhd
+footer=$(python3 - "$vhd" <<'PY'
+import struct, sys
+with open(sys.argv[1], 'rb') as f:
+    f.seek(-512, 2)
+    foot = f.read(512)
+# the VHD footer: cookie, then at 48 the current size and at 60 the disk type (2: fixed), big-endian
+print(foot[:8].decode('latin-1'), struct.unpack_from('>Q', foot, 48)[0], struct.unpack_from('>I', foot, 60)[0])
+PY
+)
+read -r cookie vsize dtype <<<"$footer"
+fsize=$(stat -c %s "$vhd")
+check "the vhd is a fixed VHD whose footer gives the size before it" \
+  "$([ "$cookie" = conectix ] && [ "$dtype" = 2 ] && [ "$vsize" = $((fsize - 512)) ]; echo $?)" \
+  "footer (cookie, size, type): $footer; file $fsize bytes"
+check "the vhd's virtual size is a whole number of MiB, at least 20, plus 512 bytes of footer" \
+  "$([ $(((fsize - 512) % MiB)) = 0 ] && [ $((fsize - 512)) -ge $((20 * MiB)) ] &&
+     [ "$(info vpc "$vhd" "['virtual-size']")" = $((fsize - 512)) ]; echo $?)" \
+  "file $fsize bytes, qemu-img's virtual size $(info vpc "$vhd" "['virtual-size']")"
+s=$(boot_wait "$vhd" vpc "$dir/vhd.log")
+check "the vhd boots hello through QEMU's vpc driver" "$(hello_ran "$dir/vhd.log" "$s"; echo $?)" \
+  "status $s; $(tail -5 "$dir/vhd.log")"
+
+# --- qemu-img check, on the formats it checks ----------------------------------------------------
+for f in qcow2 vmdk; do
+  out=$(qemu-img check -f $f "$dir/hello.$f" 2>&1)
+  check "qemu-img check passes on the $f" $? "$out"
+done
