@@ -5,7 +5,10 @@
 # 512-byte footer, a fixed disk; the VMDK stream-optimized), checked by qemu-img check where
 # qemu-img can check the format (qcow2 and vmdk; it has no check for vpc, VHD's driver), and
 # booted by QEMU through its own driver for the format: hello's output, command line and exit
-# status. Every QEMU under `timeout -k 5 120`, ended by PID. Prints "ok NAME" or "not ok NAME: why".
+# status. UEFI: the raw disk boots hello under OVMF (Debian's ovmf) as under BIOS, and so do the
+# cloud formats, the ISO and a shared-OS overlay (scripts/mkimage-overlay); under UEFI hello
+# powers the VM off by ACPI, whose tables the OS finds from GRUB's multiboot2 tag (no BIOS area).
+# Every QEMU under `timeout -k 5 120`, ended by PID. Prints "ok NAME" or "not ok NAME: why".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -38,6 +41,14 @@ boot_wait() {
   tr -d '\r' <"$log" >"$log.txt" && mv "$log.txt" "$log"
   if [ $((s & 1)) = 1 ]; then echo $((s >> 1)); else echo "qemu-$s"; fi
 }
+# uefi: the QEMU options of UEFI firmware, OVMF: its code read-only, its variables a fresh copy
+OVMF=/usr/share/OVMF
+vars=0
+uefi() {
+  vars=$((vars + 1))
+  cp "$OVMF/OVMF_VARS.fd" "$dir/vars-$vars.fd"
+  echo "-drive if=pflash,format=raw,readonly=on,file=$OVMF/OVMF_CODE.fd -drive if=pflash,format=raw,file=$dir/vars-$vars.fd"
+}
 # hello_ran LOG STATUS: hello booted by GRUB (multiboot2), with the command line the image carries
 hello_ran() {
   [ "$2" = 0 ] && has "$1" 'booted by multiboot2' && has "$1" '^Hello from Mayfly!$' &&
@@ -45,7 +56,7 @@ hello_ran() {
 }
 
 # --- made by make ----------------------------------------------------------------------------------
-for f in gce vmdk vhd qcow2; do
+for f in gce vmdk vhd qcow2 img; do
   rm -f "build/hello.$([ $f = gce ] && echo tar.gz || echo $f)"
   make -s image RUN_APP=hello IMAGE_FORMAT=$f IMAGE_CMDLINE='debug -- one two' >"$dir/make-$f.log" 2>&1
   s=$?
@@ -117,3 +128,64 @@ for f in qcow2 vmdk; do
   out=$(qemu-img check -f $f "$dir/hello.$f" 2>&1)
   check "qemu-img check passes on the $f" $? "$out"
 done
+
+# --- UEFI: OVMF finds GRUB's EFI image in the EFI system partition, with no NVRAM boot entry ----
+# (its boot manager says "BdsDxe: starting" on the serial console: the proof that UEFI booted it)
+img=$dir/hello.img
+type=$(python3 -c "import sys; m = open(sys.argv[1], 'rb').read(512); print(hex(m[446 + 4]), m[510:].hex())" "$img")
+check "the raw disk keeps its MBR, partition 1 an EFI system partition (0xef)" "$([ "$type" = '0xef 55aa' ]; echo $?)" "type, signature: $type"
+got=$(mtype -i "$img@@$((2048 * 512))" ::/EFI/BOOT/BOOTX64.EFI 2>&1 | head -c 2 | od -An -c | tr -d ' ')
+check "the EFI system partition holds /EFI/BOOT/BOOTX64.EFI, a PE image" "$([ "$got" = MZ ]; echo $?)" "starts with: $got"
+s=$(boot_wait "$img" raw "$dir/img-bios.log")
+check "the raw disk boots hello under BIOS" "$(hello_ran "$dir/img-bios.log" "$s" && ! has "$dir/img-bios.log" 'BdsDxe'; echo $?)" \
+  "status $s; $(tail -5 "$dir/img-bios.log")"
+read -ra fw <<<"$(uefi)"
+s=$(boot_wait "$img" raw "$dir/img-uefi.log" "${fw[@]}")
+check "the raw disk boots hello under UEFI (OVMF)" "$(hello_ran "$dir/img-uefi.log" "$s" && has "$dir/img-uefi.log" 'BdsDxe: starting'; echo $?)" \
+  "status $s; $(tail -5 "$dir/img-uefi.log")"
+# no isa-debug-exit: hello's exit powers off by ACPI (QEMU exits 0), the RSDP from GRUB's tag
+read -ra fw <<<"$(uefi)"
+timeout -k 5 120 qemu-system-x86_64 "${accel[@]}" -M pc -m 256M "${fw[@]}" -drive "file=$img,format=raw,snapshot=on" \
+  -display none -no-reboot -nodefaults -serial stdio </dev/null >"$dir/img-uefi-acpi.log" 2>&1 &
+qemu=$!
+pids+=("$qemu")
+wait "$qemu"
+s=$?
+check "under UEFI, hello's exit powers the VM off by ACPI" \
+  "$([ $s = 0 ] && has "$dir/img-uefi-acpi.log" 'Hello from Mayfly!' && ! has "$dir/img-uefi-acpi.log" 'could not power off'; echo $?)" \
+  "QEMU exited $s; $(tr -d '\r' <"$dir/img-uefi-acpi.log" | tail -3)"
+
+for f in gce:raw vmdk:vmdk vhd:vpc qcow2:qcow2; do
+  image=$dir/hello.${f%%:*}
+  [ "${f%%:*}" = gce ] && image=$dir/gce/disk.raw
+  read -ra fw <<<"$(uefi)"
+  s=$(boot_wait "$image" "${f#*:}" "$dir/${f%%:*}-uefi.log" "${fw[@]}")
+  check "the ${f%%:*} image boots hello under UEFI" "$(hello_ran "$dir/${f%%:*}-uefi.log" "$s" && has "$dir/${f%%:*}-uefi.log" 'BdsDxe: starting'; echo $?)" \
+    "status $s; $(tail -5 "$dir/${f%%:*}-uefi.log")"
+done
+
+if scripts/mkimage build/hello.elf "$dir/hello.iso" debug -- one two >"$dir/iso.log" 2>&1; then
+  read -ra fw <<<"$(uefi)"
+  timeout -k 5 120 qemu-system-x86_64 "${accel[@]}" -M pc -m 256M "${fw[@]}" -cdrom "$dir/hello.iso" \
+    -display none -no-reboot -nodefaults -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$dir/iso-uefi.log" 2>&1 &
+  qemu=$!
+  pids+=("$qemu")
+  wait "$qemu"
+  s=$?
+  tr -d '\r' <"$dir/iso-uefi.log" >"$dir/iso.txt" && mv "$dir/iso.txt" "$dir/iso-uefi.log"
+  check "the ISO boots hello under UEFI" "$(hello_ran "$dir/iso-uefi.log" "$([ $s = 1 ] && echo 0 || echo "qemu-$s")" && has "$dir/iso-uefi.log" 'BdsDxe: starting'; echo $?)" \
+    "QEMU exited $s; $(tail -5 "$dir/iso-uefi.log")"
+else
+  check "the ISO is made" 1 "$(cat "$dir/iso.log")"
+fi
+
+# the shared OS: its base's partition 1 is the EFI system partition too; an overlay boots by UEFI
+if make -s image MODULE=1 RUN_APP=hello IMAGE_CMDLINE='debug -- one two' >"$dir/os.log" 2>&1; then
+  read -ra fw <<<"$(uefi)"
+  s=$(boot_wait build/hello-on-os.qcow2 qcow2 "$dir/os-uefi.log" "${fw[@]}")
+  check "a shared-OS overlay (make image MODULE=1) boots hello under UEFI" \
+    "$(hello_ran "$dir/os-uefi.log" "$s" && has "$dir/os-uefi.log" 'module hello linked' && has "$dir/os-uefi.log" 'BdsDxe: starting'; echo $?)" \
+    "status $s; $(tail -5 "$dir/os-uefi.log")"
+else
+  check "make image MODULE=1 makes the shared OS's images" 1 "$(tail -5 "$dir/os.log")"
+fi
