@@ -25,13 +25,14 @@ read -ra accel <<<"$(scripts/accel)"
 has() { grep -Eq -- "$2" "$1"; }
 MiB=$((1024 * 1024)) GiB=$((1024 * 1024 * 1024))
 
-# boot_wait IMAGE FORMAT LOG [QEMU options]: the disk under QEMU (BIOS, GRUB) through FORMAT's
-# driver, opened snapshot=on so nothing is written to it; waits and prints the app's exit status
-# (isa-debug-exit's (s << 1) | 1) or qemu-N.
+# boot_wait IMAGE FORMAT LOG [QEMU options]: the disk under QEMU (BIOS, or the UEFI firmware the
+# options name; GRUB either way) through FORMAT's driver, opened snapshot=on so nothing is written
+# to it; waits and prints the app's exit status (isa-debug-exit's (s << 1) | 1) or qemu-N.
+# MACHINE: the machine type (default pc).
 boot_wait() {
   local image=$1 format=$2 log=$3
   shift 3
-  timeout -k 5 120 qemu-system-x86_64 "${accel[@]}" -M pc -m 256M -drive "file=$image,format=$format,snapshot=on" \
+  timeout -k 5 120 qemu-system-x86_64 "${accel[@]}" -M "${MACHINE:-pc}" -m 256M -drive "file=$image,format=$format,snapshot=on" \
     -display none -no-reboot -nodefaults -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     "$@" </dev/null >"$log" 2>&1 &
   local qemu=$!
@@ -143,6 +144,12 @@ read -ra fw <<<"$(uefi)"
 s=$(boot_wait "$img" raw "$dir/img-uefi.log" "${fw[@]}")
 check "the raw disk boots hello under UEFI (OVMF)" "$(hello_ran "$dir/img-uefi.log" "$s" && has "$dir/img-uefi.log" 'BdsDxe: starting'; echo $?)" \
   "status $s; $(tail -5 "$dir/img-uefi.log")"
+# q35 with a display adapter, as clouds have: GRUB sets a GOP framebuffer and hands it over
+read -ra fw <<<"$(uefi)"
+s=$(MACHINE=q35 boot_wait "$img" raw "$dir/img-uefi-q35.log" "${fw[@]}" -device VGA)
+check "the raw disk boots hello under UEFI on q35 with a display adapter" \
+  "$(hello_ran "$dir/img-uefi-q35.log" "$s" && has "$dir/img-uefi-q35.log" 'BdsDxe: starting'; echo $?)" \
+  "status $s; $(tail -5 "$dir/img-uefi-q35.log")"
 # no isa-debug-exit: hello's exit powers off by ACPI (QEMU exits 0), the RSDP from GRUB's tag
 read -ra fw <<<"$(uefi)"
 timeout -k 5 120 qemu-system-x86_64 "${accel[@]}" -M pc -m 256M "${fw[@]}" -drive "file=$img,format=raw,snapshot=on" \
