@@ -188,7 +188,8 @@ run: $(BUILD)/$(RUN_APP).elf
 	@$(if $(filter httpd,$(RUN_APP)),echo "mayfly: booting httpd; open http://127.0.0.1:8080/ (Ctrl-C stops the VM)")
 	@HOSTFWD="$(RUN_HOSTFWD)" scripts/run $(BUILD)/$(RUN_APP).elf $(RUN_ARGS)
 
-# A GRUB disk image of RUN_APP for a cloud VM: IMAGE_FORMAT qcow2 (default), img or iso;
+# A GRUB disk image of RUN_APP for a cloud VM: IMAGE_FORMAT qcow2 (default), img, iso, or a cloud's
+# import format: gce (build/RUN_APP.tar.gz), vmdk, vhd (scripts/mkimage says what each is);
 # IMAGE_CMDLINE is the kernel command line it boots with.
 # With MODULE=1: the shared OS's qcow2 base (build/mayfly-os.qcow2, remade when the OS is) and
 # RUN_APP's module as a small qcow2 overlay on it (build/RUN_APP-on-os.qcow2; INITRD=FILE adds one).
@@ -198,8 +199,11 @@ ifeq ($(MODULE),1)
 image: $(BUILD)/mayfly-os.qcow2 $(BUILD)/$(RUN_APP).app | $(SETUP_STAMP)
 	@scripts/mkimage-overlay $(BUILD)/mayfly-os.qcow2 $(BUILD)/$(RUN_APP).app $(BUILD)/$(RUN_APP)-on-os.qcow2 $(IMAGE_CMDLINE)
 else
+IMAGE_FORMATS := qcow2 img iso gce vmdk vhd
 image: $(BUILD)/$(RUN_APP).elf | $(SETUP_STAMP)
-	@scripts/mkimage $(BUILD)/$(RUN_APP).elf $(BUILD)/$(RUN_APP).$(IMAGE_FORMAT) $(IMAGE_CMDLINE)
+	@$(if $(and $(filter 1,$(words $(IMAGE_FORMAT))),$(filter $(IMAGE_FORMATS),$(IMAGE_FORMAT))),,\
+	  echo "make image: IMAGE_FORMAT must be one of $(IMAGE_FORMATS): $(IMAGE_FORMAT)" >&2; exit 2)
+	@scripts/mkimage $(BUILD)/$(RUN_APP).elf $(BUILD)/$(RUN_APP).$(if $(filter gce,$(IMAGE_FORMAT)),tar.gz,$(IMAGE_FORMAT)) $(IMAGE_CMDLINE)
 endif
 $(BUILD)/mayfly-os.qcow2: $(OS_ELF) scripts/mkimage-os scripts/mkimage-disk.sh | $(SETUP_STAMP)
 	@scripts/mkimage-os $@ $(OS_ELF)
