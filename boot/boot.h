@@ -6,6 +6,10 @@
 #define GDT_KERNEL_DATA 0x10
 #define GDT_TSS         0x18
 #define BOOT_STACK_SIZE 16384
+/* The boot page map (boot/entry.S): 4 page directories of 2 MiB pages, the first 4 GiB. Until
+ * paging_init loads the real tables, nothing above BOOT_MAP_END may be touched. */
+#define BOOT_MAP_PDS    4
+#define BOOT_MAP_END    (BOOT_MAP_PDS * 0x40000000ull)
 
 /* SSE control at reset: every exception masked, round to nearest (Intel SDM vol. 1 §10.2.3).
  * The boot code loads it; each new thread starts with it. */

@@ -33,7 +33,6 @@
 #define CPUID_EXT_NX (1 << 20)
 #define PTE_PRESENT_RW 0x3
 #define PTE_LARGE      0x80
-#define BOOT_MAP_PDS   4                  /* 4 page directories of 2 MiB pages: 4 GiB */
 #define COM1 0x3F8
 
         .section .boot.headers, "a"

@@ -131,6 +131,7 @@ void mem_module_release(int i)
 }
 
 void *page_alloc(size_t n) { return (void *)(uintptr_t)page_pool_alloc(&pool, n); }
+void *page_alloc_below(size_t n, uint64_t limit) { return (void *)(uintptr_t)page_pool_alloc_below(&pool, n, limit); }
 void page_free(void *addr, size_t n) { page_pool_release(&pool, (uintptr_t)addr, n); }
 int page_claim(void *addr, size_t n) { return page_pool_claim(&pool, (uintptr_t)addr, n); }
 size_t mem_free_bytes(void) { return pool.nfree * PAGE_SIZE; }

@@ -12,6 +12,8 @@ void memory_init(const struct boot_info *bi);
 
 /* n contiguous pages, not zeroed, from the top of RAM down; NULL when there are none. */
 void *page_alloc(size_t n);
+/* The same, from below limit only. */
+void *page_alloc_below(size_t n, uint64_t limit);
 void page_free(void *addr, size_t n);
 /* Take the given pages if all are free: 0 or -ENOMEM. */
 int page_claim(void *addr, size_t n);

@@ -56,12 +56,17 @@ void page_pool_release(struct page_pool *p, uint64_t addr, size_t n)
     }
 }
 
-uint64_t page_pool_alloc(struct page_pool *p, size_t n)
+uint64_t page_pool_alloc(struct page_pool *p, size_t n) { return page_pool_alloc_below(p, n, UINT64_MAX); }
+
+uint64_t page_pool_alloc_below(struct page_pool *p, size_t n, uint64_t limit)
 {
-    if (n == 0 || n > p->nfree)
+    if (n == 0 || n > p->nfree || limit <= p->base)
         return 0;
+    size_t top = p->npages;
+    if ((limit - p->base) >> PAGE_SHIFT < top)
+        top = (limit - p->base) >> PAGE_SHIFT;
     size_t run = 0;
-    for (size_t i = p->npages; i-- > 0;) {
+    for (size_t i = top; i-- > 0;) {
         if (bit_get(p, i)) {
             run = 0;
             /* skip a whole word of used pages at once */

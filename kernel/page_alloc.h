@@ -31,6 +31,10 @@ void page_pool_release(struct page_pool *p, uint64_t addr, size_t n);
  * Returns the run's address, or 0 when no run of n free pages exists. */
 uint64_t page_pool_alloc(struct page_pool *p, size_t n);
 
+/* The same, for a run that ends at or below limit (the first page tables, built while only the
+ * boot map's first 4 GiB are mapped). Returns 0 when no such run exists. */
+uint64_t page_pool_alloc_below(struct page_pool *p, size_t n, uint64_t limit);
+
 /* Take the specific pages [addr, addr + n pages) if every one is free.
  * Returns 0, or -ENOMEM when any is in use or outside the pool (nothing is taken then). */
 int page_pool_claim(struct page_pool *p, uint64_t addr, size_t n);

@@ -38,9 +38,13 @@ static uint64_t pte_flags(int flags)
     return f;
 }
 
+/* A zeroed page for a table. While the boot map is loaded (paging_init building the first tables)
+ * it must come from below BOOT_MAP_END: the pool hands out the top of RAM first, which on a VM
+ * with more than about 3 GiB lies above the boot map and would fault when zeroed. */
 static uint64_t *new_table(void)
 {
-    uint64_t *t = page_alloc(1);
+    int boot_map = !pml4 || read_cr3() != (uintptr_t)pml4;
+    uint64_t *t = boot_map ? page_alloc_below(1, BOOT_MAP_END) : page_alloc(1);
     if (t)
         memset(t, 0, PAGE_SIZE);
     return t;
@@ -114,7 +118,7 @@ int vm_unmap(uintptr_t addr, size_t len)
 int vm_is_mapped(uintptr_t addr, int *flags)
 {
     if (!pml4)
-        return 1;                           /* before paging_init: the boot map covers 4 GiB */
+        return addr < BOOT_MAP_END;          /* before paging_init: the boot map */
     uint64_t *table = pml4;
     for (int l = 3; l >= 0; l--) {
         uint64_t e = table[index_at(addr, l)];

@@ -19,6 +19,10 @@ EXPECT=$'^Hello from Mayfly!$\nvirtio_set_status .* val 0' REJECT='virtio_set_st
 
 # the kernel's share of the machine: runs in 4 MiB
 EXPECT='^Hello from Mayfly!$' MEM=4M guest hello-4M 0 build/hello.elf
+# RAM above 4 GiB (QEMU's pc puts what passes 3 GiB there): the first page tables come from
+# below the boot map's 4 GiB, and the main thread's stack, taken from the top of RAM, lies above it
+EXPECT=$'booted by .*; 62[0-9]{5} KiB RAM\n^Hello from Mayfly!$' MEM=6G guest hello-6G 0 build/hello.elf debug
+EXPECT=$'module hello linked at 0x1[0-9a-f]{8}\n^Hello from Mayfly!$' MEM=6G guest hello-module-6G 0 build/hello.app debug
 
 # bad command lines: a clear message, status 2, the app never runs
 EXPECT="unknown kernel option 'bogus'" REJECT='Hello' guest cmdline-unknown-option 2 build/hello.elf debug bogus=1

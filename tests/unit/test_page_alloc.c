@@ -64,6 +64,32 @@ static void finds_a_run_between_used_pages(void **state)
     assert_int_equal(p.nfree, 8);
 }
 
+/* the first page tables: under a limit (the boot map's end), the highest run that ends at or below it */
+static void allocates_below_a_limit(void **state)
+{
+    (void)state;
+    struct page_pool p = fresh();
+    uint64_t limit = BASE + 500 * PAGE_SIZE;
+    assert_int_equal(page_pool_alloc_below(&p, 1, limit), limit - PAGE_SIZE);
+    assert_int_equal(page_pool_alloc_below(&p, 3, limit), limit - 4 * PAGE_SIZE);
+    /* a limit inside a page: only whole pages below it */
+    assert_int_equal(page_pool_alloc_below(&p, 1, limit - 4 * PAGE_SIZE + 100), limit - 5 * PAGE_SIZE);
+    /* at or below the pool's base, or above its end (the top page then) */
+    assert_int_equal(page_pool_alloc_below(&p, 1, BASE), 0);
+    assert_int_equal(page_pool_alloc_below(&p, 1, 0), 0);
+    assert_int_equal(page_pool_alloc_below(&p, 1, UINT64_MAX), BASE + (NPAGES - 1) * PAGE_SIZE);
+    /* every page below the limit taken: none, though the pool has more above it */
+    struct page_pool q = fresh();
+    assert_int_equal(page_pool_alloc_below(&q, 10, BASE + 10 * PAGE_SIZE), BASE);
+    assert_int_equal(page_pool_alloc_below(&q, 1, BASE + 10 * PAGE_SIZE), 0);
+    assert_int_equal(q.nfree, NPAGES - 10);
+    /* a run that would cross the limit is not taken */
+    struct page_pool r = fresh();
+    assert_int_equal(page_pool_claim(&r, BASE + 5 * PAGE_SIZE, 1), 0);
+    assert_int_equal(page_pool_alloc_below(&r, 6, BASE + 8 * PAGE_SIZE), 0);
+    assert_int_equal(page_pool_alloc_below(&r, 5, BASE + 8 * PAGE_SIZE), BASE);
+}
+
 static void claims_only_free_pages(void **state)
 {
     (void)state;
@@ -96,6 +122,7 @@ int main(void)
         cmocka_unit_test(starts_all_used_until_released),
         cmocka_unit_test(allocates_from_the_top),
         cmocka_unit_test(finds_a_run_between_used_pages),
+        cmocka_unit_test(allocates_below_a_limit),
         cmocka_unit_test(claims_only_free_pages),
         cmocka_unit_test(exhausts_and_recovers),
     };
