@@ -256,8 +256,9 @@ static void save(struct front *f)
 }
 
 /* STATE/instances/NAME/front, for inspect and update: "image PATH updated|updating", for a module
- * "os PATH" (the OS it is rolled onto, mayfly os update), then a line per slot in use, "NAME READY ACTIVE SERVED ROLE CURRENT STARTS". Written when it changes, at
- * most every COUNTS_EVERY_MS. */
+ * "os PATH" (the OS it is rolled onto, mayfly os update), then a line per slot in use,
+ * "NAME READY ACTIVE SERVED ROLE CURRENT STARTS". Written when it changes, at most every
+ * COUNTS_EVERY_MS. */
 static void save_counts(struct front *f)
 {
     static char text[sizeof f->counts];
