@@ -14,14 +14,8 @@ cd "$(dirname "$0")/../.." || exit 2
 
 dir=build/tests/cloud-images
 rm -rf "$dir" && mkdir -p "$dir"
-pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-trap 'exit 1' TERM INT
-
-check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
+. tests/lib/guest_checks.sh
 info() { qemu-img info -f "$1" --output=json "$2" | python3 -c "import json, sys; print(json.load(sys.stdin)$3)"; }
-read -ra accel <<<"$(scripts/accel)"
 has() { grep -Eq -- "$2" "$1"; }
 MiB=$((1024 * 1024)) GiB=$((1024 * 1024 * 1024))
 

@@ -11,15 +11,8 @@ cd "$(dirname "$0")/../.." || exit 2
 
 dir=build/tests/os-images
 rm -rf "$dir" && mkdir -p "$dir"
-pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-trap 'exit 1' TERM INT
-
-check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. tests/lib/guest_checks.sh
 info() { qemu-img info --output=json "$1" | python3 -c "import json, sys; print(json.load(sys.stdin).get('$2', ''))"; }
-read -ra accel <<<"$(scripts/accel)"
 
 # boot IMAGE LOG [PORT]: the disk image under QEMU as a cloud VM boots it (BIOS, GRUB), in the
 # background (its timeout's PID in $qemu, which passes a kill on to QEMU); the disk is opened
