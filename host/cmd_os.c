@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "elfnote.h"
+#include "front.h"
 #include "instance.h"
 #include "os_store.h"
 #include "paths.h"
@@ -49,16 +50,18 @@ struct mover {
     int front;
 };
 
-/* Whether name is a replica NAME-K of one of the front services among specs. */
+/* Whether name is one of the instances (NAME-1..) of a front service among specs. */
 static int is_replica(const char *name, struct spec *specs, const int *is_module, int n)
 {
+    char replica[SPEC_NAME_MAX + 1];
     for (int i = 0; i < n; i++) {
         if (!is_module[i] || !spec_has_front(&specs[i]))
             continue;
-        size_t k = strlen(specs[i].name);
-        if (strncmp(name, specs[i].name, k) == 0 && name[k] == '-' && name[k + 1] && strspn(name + k + 1, "0123456789") ==
-                                                                                         strlen(name + k + 1))
-            return 1;
+        for (int k = 1; k <= spec_slot_count(&specs[i]); k++) {
+            spec_replica_name(specs[i].name, k, replica, sizeof replica);
+            if (strcmp(name, replica) == 0)
+                return 1;
+        }
     }
     return 0;
 }
@@ -106,24 +109,6 @@ static int plan(const char *cmd, const char *target, const char *abi, struct mov
     return count;
 }
 
-/* Whether the front of name says it has rolled onto image on os: its file's first two lines. */
-static int front_rolled(const char *name, const char *image, const char *os)
-{
-    char path[PATH_MAX], line1[PATH_MAX + 32], line2[PATH_MAX + 32], want1[PATH_MAX + 32], want2[PATH_MAX + 32];
-    if (instance_path(path, sizeof path, name, "front") < 0)
-        return 0;
-    FILE *f = fopen(path, "r");
-    int done = 0;
-    if (f && fgets(line1, sizeof line1, f) && fgets(line2, sizeof line2, f)) {
-        snprintf(want1, sizeof want1, "image %s updated\n", image);
-        snprintf(want2, sizeof want2, "os %s\n", os);
-        done = strcmp(line1, want1) == 0 && strcmp(line2, want2) == 0;
-    }
-    if (f)
-        fclose(f);
-    return done;
-}
-
 /* A service behind a front: its spec names target, its front rolls its replicas. */
 static int move_front(const char *cmd, struct spec *s, const char *target, int timeout)
 {
@@ -138,15 +123,12 @@ static int move_front(const char *cmd, struct spec *s, const char *target, int t
         printf("%s: %s; starts on it next time\n", s->name, state);
         return 0;
     }
-    long long start = now_ms(), deadline = start + timeout * 1000LL;
-    while (!front_rolled(s->name, s->image, target)) {
-        if (now_ms() > deadline || !proc_alive(&st.monitor)) {
-            fprintf(stderr, "mayfly %s: '%s' %s (see mayfly ps -a and mayfly logs %s-N)\n", cmd, s->name,
-                    proc_alive(&st.monitor) ? "did not finish in time: a new replica did not become healthy"
-                                            : "stopped during the update", s->name);
-            return -1;
-        }
-        sleep_ms(POLL_MS);
+    long long start = now_ms();
+    if (front_wait_rolled(s->name, s->image, target, &st.monitor, start + timeout * 1000LL) < 0) {
+        fprintf(stderr, "mayfly %s: '%s' %s (see mayfly ps -a and mayfly logs %s-N)\n", cmd, s->name,
+                proc_alive(&st.monitor) ? "did not finish in time: a new replica did not become healthy"
+                                        : "stopped during the update", s->name);
+        return -1;
     }
     printf("%s: replicas replaced one at a time behind the front (%.1f s)\n", s->name,
            (double)(now_ms() - start) / 1000.0);

@@ -6,6 +6,7 @@
  * back the same way and the update has failed. */
 #include "clock.h"
 #include "commands.h"
+#include "front.h"
 #include "instance.h"
 #include "os_store.h"
 #include "paths.h"
@@ -15,29 +16,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define UPDATE_DEFAULT_S 300
-#define POLL_MS 100
 
 static const char update_usage[] = "usage: mayfly update [-t SECONDS] NAME IMAGE\n";
-
-/* Whether the front has finished rolling to image: its file's first line. */
-static int front_updated(const char *name, const char *image)
-{
-    char path[PATH_MAX], line[PATH_MAX + 32], want[PATH_MAX + 32];
-    int done = 0;
-    if (instance_path(path, sizeof path, name, "front") < 0)
-        return 0;
-    FILE *f = fopen(path, "r");
-    if (f && fgets(line, sizeof line, f)) {
-        snprintf(want, sizeof want, "image %s updated\n", image);
-        done = strcmp(line, want) == 0;
-    }
-    if (f)
-        fclose(f);
-    return done;
-}
 
 /* Writes the image (and a module's OS) into the spec and tells a running front. Returns 1 when a
  * front was told. */
@@ -112,18 +94,14 @@ int cmd_update(int argc, char **argv)
         printf("'%s' is %s: it starts with %s next time\n", words[0], state, probe.image);
         return 0;
     }
-    long long start = now_ms(), deadline = start + timeout * 1000LL;
-    while (!front_updated(words[0], probe.image)) {
-        if (now_ms() > deadline || !proc_alive(&st.monitor)) {
-            int back = set_image(&s, old, old_os, &st);
-            fprintf(stderr, "mayfly update: '%s' %s; %s %s (see mayfly ps -a and mayfly logs %s-N)\n", words[0],
-                    proc_alive(&st.monitor) ? "did not finish in time: a new instance did not become healthy"
-                                            : "stopped during the update",
-                    back > 0 ? "rolling back to" : "its spec names again", old, words[0]);
-            return EXIT_FAILED;
-        }
-        struct timespec ts = { 0, POLL_MS * 1000000L };
-        nanosleep(&ts, NULL);
+    long long start = now_ms();
+    if (front_wait_rolled(words[0], probe.image, probe.os, &st.monitor, start + timeout * 1000LL) < 0) {
+        int back = set_image(&s, old, old_os, &st);
+        fprintf(stderr, "mayfly update: '%s' %s; %s %s (see mayfly ps -a and mayfly logs %s-N)\n", words[0],
+                proc_alive(&st.monitor) ? "did not finish in time: a new instance did not become healthy"
+                                        : "stopped during the update",
+                back > 0 ? "rolling back to" : "its spec names again", old, words[0]);
+        return EXIT_FAILED;
     }
     printf("'%s' runs %s (%.1f s)\n", words[0], probe.image, (double)(now_ms() - start) / 1000.0);
     return 0;

@@ -34,6 +34,7 @@
 #define STOP_GRACE_S 10
 #define DRAIN_LIMIT_MS 30000            /* a draining instance's connections get this long to end */
 #define COUNTS_EVERY_MS 250
+#define ROLL_POLL_MS 100                /* update and os update read the front file this often */
 #define EVENTS_MAX 256
 #define LISTENER_KIND 0x11573
 #define SIGNALS_KIND 0x5164
@@ -532,6 +533,35 @@ static void stop_if_idle(struct front *f)
     for (int i = 0; i < f->nslots; i++)
         if (f->slots[i].role == ROLE_SERVE)
             slot_stop(&f->slots[i]);
+}
+
+int front_rolled(const char *name, const char *image, const char *os)
+{
+    char path[PATH_MAX], line[PATH_MAX + 32], want[PATH_MAX + 32];
+    if (instance_path(path, sizeof path, name, "front") < 0)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    snprintf(want, sizeof want, "image %s updated\n", image);
+    int done = fgets(line, sizeof line, f) && strcmp(line, want) == 0;
+    if (done && os[0]) {
+        snprintf(want, sizeof want, "os %s\n", os);
+        done = fgets(line, sizeof line, f) && strcmp(line, want) == 0;
+    }
+    fclose(f);
+    return done;
+}
+
+int front_wait_rolled(const char *name, const char *image, const char *os, const struct proc_id *monitor,
+                      long long deadline_ms)
+{
+    while (!front_rolled(name, image, os)) {
+        if (now_ms() > deadline_ms || !proc_alive(monitor))
+            return -1;
+        sleep_ms(ROLL_POLL_MS);
+    }
+    return 0;
 }
 
 /* SIGHUP: the spec is read again for a new image (mayfly update) or a module's new OS (mayfly os

@@ -14,9 +14,19 @@
 #ifndef MAYFLY_FRONT_H
 #define MAYFLY_FRONT_H
 #include "spec.h"
+#include "status.h"
 
 /* Runs the service s until it is stopped; lock is its monitor lock (held). Returns 0, or 125
  * when it could not start. */
 int front_run(const struct spec *s, int attach);
+
+/* Whether NAME's front has rolled every instance onto image and, for a module, os ("" for none):
+ * its front file begins "image IMAGE updated" and then "os OS". For mayfly update and os update,
+ * which write the spec and tell the front (SIGHUP). */
+int front_rolled(const char *name, const char *image, const char *os);
+/* Polls front_rolled until it holds (0), or until deadline_ms (now_ms's clock) passes or the
+ * front's monitor ends (-1). */
+int front_wait_rolled(const char *name, const char *image, const char *os, const struct proc_id *monitor,
+                      long long deadline_ms);
 
 #endif
