@@ -1,7 +1,9 @@
 # host/: the `mayfly` command (and its monitors, which are the same binary), built with the
 # host's compiler and libraries (libyaml from Debian) into build/mayfly. Not part of any guest.
 HOST_SRCS   := $(wildcard host/*.c)
-HOST_OBJS   := $(patsubst host/%.c,$(BUILD)/host/%.o,$(HOST_SRCS))
+# Pure logic the manager shares with the OS: the ABI note's reader (host/elfnote.c calls it).
+HOST_SHARED := os/abi_note.c
+HOST_OBJS   := $(patsubst host/%.c,$(BUILD)/host/%.o,$(HOST_SRCS)) $(patsubst os/%.c,$(BUILD)/host/os/%.o,$(HOST_SHARED))
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MD -MP \
   -fstack-protector-strong -D_FORTIFY_SOURCE=2
 # -Wno-format-truncation: paths are cut by snprintf on purpose where a too-long one is refused
@@ -14,6 +16,11 @@ $(BUILD)/mayfly: $(HOST_OBJS)
 	@gcc $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
 $(BUILD)/host/%.o: host/%.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (host)"
+	@gcc $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/os/%.o: os/%.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (host)"
 	@gcc $(HOST_CFLAGS) -c $< -o $@

@@ -1,10 +1,12 @@
 /* Reading the Mayfly ABI note and the OS's release name from an ELF64 file (elfnote.h). The
  * offsets are the ELF64 specification's (the System V gABI): the file header, the program
- * headers (56 bytes each: type at 0, offset at 8, file size at 32), the section headers (64 bytes:
+ * headers (56 bytes each: type at 0, offset at 8, file size at 32; their notes are read by the
+ * OS's own os/abi_note.c), the section headers (64 bytes:
  * type at 4, address at 16, offset at 24, size at 32, link at 40, entry size at 56) and the
  * symbols (24 bytes: name at 0, section index at 6, value at 8, size at 16). All of it is read
  * byte by byte, little-endian, so no unaligned access and no struct layout is assumed. */
 #include "elfnote.h"
+#include "../os/abi_note.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -22,8 +24,6 @@
 #define SHT_NOBITS 8
 #define SHN_UNDEF 0
 #define SHN_LORESERVE 0xff00
-#define NOTE_OWNER "Mayfly"
-#define NOTE_TYPE_ABI 1
 
 static uint64_t get(const unsigned char *p, int n)
 {
@@ -47,35 +47,21 @@ static int check_header(const unsigned char *d, size_t len)
     return ELFNOTE_OK;
 }
 
-/* One PT_NOTE segment's notes: 0 with the ABI, or ELFNOTE_NO_NOTE / ELFNOTE_BAD. */
+/* One PT_NOTE segment's notes (os/abi_note.c reads them, as the OS's module loader does): 0 with
+ * the ABI, or ELFNOTE_NO_NOTE / ELFNOTE_BAD. */
 static int scan_notes(const unsigned char *d, size_t len, uint64_t off, uint64_t size, char *abi, size_t abilen)
 {
     if (!inside(off, size, len))
         return ELFNOTE_BAD;
-    const unsigned char *p = d + off;
-    uint64_t pos = 0;
-    while (size - pos >= 12) {
-        uint64_t namesz = get(p + pos, 4), descsz = get(p + pos + 4, 4), type = get(p + pos + 8, 4);
-        uint64_t name_at = pos + 12, desc_at = name_at + ((namesz + 3) & ~3ull);
-        uint64_t next = desc_at + ((descsz + 3) & ~3ull);   /* no overflow: each size is below 2^32 */
-        if (desc_at > size || descsz > size - desc_at)
+    int rc = abi_note_find(d + off, size, abi, abilen < ELFNOTE_ABI_MAX ? abilen : ELFNOTE_ABI_MAX);
+    if (rc == ABI_NOTE_NONE)
+        return ELFNOTE_NO_NOTE;
+    if (rc != ABI_NOTE_FOUND)
+        return ELFNOTE_BAD;
+    for (const char *c = abi; *c; c++)
+        if (*c < 0x21 || *c > 0x7e)     /* it names files and is printed: no spaces */
             return ELFNOTE_BAD;
-        if (namesz == sizeof NOTE_OWNER && memcmp(p + name_at, NOTE_OWNER, sizeof NOTE_OWNER) == 0 &&
-            type == NOTE_TYPE_ABI) {
-            const unsigned char *desc = p + desc_at;
-            if (descsz == 0 || desc[descsz - 1] != '\0' || descsz > ELFNOTE_ABI_MAX || descsz > abilen)
-                return ELFNOTE_BAD;
-            for (uint64_t i = 0; i + 1 < descsz; i++)
-                if (desc[i] < 0x21 || desc[i] > 0x7e)   /* it names files and is printed: no spaces */
-                    return ELFNOTE_BAD;
-            memcpy(abi, desc, descsz);
-            return ELFNOTE_OK;
-        }
-        if (next > size)
-            break;
-        pos = next;
-    }
-    return ELFNOTE_NO_NOTE;
+    return ELFNOTE_OK;
 }
 
 int elfnote_abi(const unsigned char *d, size_t len, char *abi, size_t abilen)

@@ -5,9 +5,10 @@
  * read past (tests/unit/test_elfnote.c fuzzes it under the sanitizers). */
 #ifndef MAYFLY_ELFNOTE_H
 #define MAYFLY_ELFNOTE_H
+#include "../os/abi.h"
 #include <stddef.h>
 
-#define ELFNOTE_ABI_MAX 64              /* os/abi.h MAYFLY_ABI_STRING_MAX */
+#define ELFNOTE_ABI_MAX MAYFLY_ABI_STRING_MAX
 #define ELFNOTE_FILE_MAX (256u << 20)   /* larger files are refused unread */
 
 enum elfnote_result {

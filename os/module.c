@@ -2,7 +2,7 @@
  * read from the file is checked before it is used: a module is input, and a bad one gets a
  * reason, never a fault. */
 #include "module.h"
-#include "abi.h"
+#include "abi_note.h"
 #include "elf64.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,28 +32,6 @@ static const struct elf64_phdr *phdrs(const void *image)
     return (const struct elf64_phdr *)((const unsigned char *)image + eh->phoff);
 }
 
-/* The ABI string of a PT_NOTE's Mayfly note, if it has one. */
-static void read_abi_note(const unsigned char *note, uint64_t size, char *abi, size_t abilen)
-{
-    uint64_t pos = 0;
-    while (size - pos >= sizeof(struct elf64_nhdr)) {
-        struct elf64_nhdr nh;
-        memcpy(&nh, note + pos, sizeof nh);
-        pos += sizeof nh;
-        uint64_t name_room = ((uint64_t)nh.namesz + 3) & ~3ull, desc_room = ((uint64_t)nh.descsz + 3) & ~3ull;
-        if (name_room > size - pos || desc_room > size - pos - name_room)
-            return;
-        const char *name = (const char *)note + pos, *desc = name + name_room;
-        if (nh.type == MAYFLY_NOTE_ABI && nh.namesz == sizeof MAYFLY_NOTE_OWNER &&
-            memcmp(name, MAYFLY_NOTE_OWNER, sizeof MAYFLY_NOTE_OWNER) == 0 && nh.descsz > 0 &&
-            nh.descsz <= abilen && desc[nh.descsz - 1] == 0) {
-            memcpy(abi, desc, nh.descsz);
-            return;
-        }
-        pos += name_room + desc_room;
-    }
-}
-
 int module_inspect(const void *image, size_t len, struct module_layout *out, char *why, size_t whylen)
 {
     const unsigned char *file = image;
@@ -77,7 +55,7 @@ int module_inspect(const void *image, size_t len, struct module_layout *out, cha
         if (p->type == PT_TLS)
             return refuse(why, whylen, "it uses thread-local storage, which Mayfly does not have");
         if (p->type == PT_NOTE && inside(p->offset, p->filesz, len))
-            read_abi_note(file + p->offset, p->filesz, out->abi, sizeof out->abi);
+            abi_note_find(file + p->offset, p->filesz, out->abi, sizeof out->abi);   /* "" unless found */
         if (p->type != PT_LOAD)
             continue;
         if (!inside(p->offset, p->filesz, len) || p->filesz > p->memsz || p->memsz > MODULE_SPAN_MAX ||

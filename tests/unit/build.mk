@@ -25,8 +25,8 @@ test_spec_SRCS       := host/spec.c
 test_fleet_SRCS      := host/fleet.c host/spec.c
 test_fleet_LIBS      := -lyaml
 test_export_SRCS     := host/export.c host/spec.c kernel/cmdline.c
-test_module_SRCS     := os/module.c
-test_elfnote_SRCS    := host/elfnote.c
+test_module_SRCS     := os/module.c os/abi_note.c
+test_elfnote_SRCS    := host/elfnote.c os/abi_note.c
 test_qemu_SRCS       := host/qemu.c host/spec.c host/network.c host/paths.c
 
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
