@@ -90,6 +90,23 @@ static int parse_port_number(const char *text, const char **end, int *port)
     return 0;
 }
 
+/* "[IP:]REST", cut at its last ':': REST into *rest and, when there is an IP, its IPv4 address
+ * (written the standard way) into ip. -1 when the IP is not an IPv4 address (buf then holds it). */
+static int split_ip(char *buf, char *ip, size_t iplen, char **rest)
+{
+    char *colon = strrchr(buf, ':');
+    *rest = buf;
+    if (!colon)
+        return 0;
+    *colon = '\0';
+    *rest = colon + 1;
+    struct in_addr a;
+    if (inet_pton(AF_INET, buf, &a) != 1)
+        return -1;
+    inet_ntop(AF_INET, &a, ip, iplen);
+    return 0;
+}
+
 int spec_parse_port(const char *text, struct port_map *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -111,16 +128,9 @@ int spec_parse_port(const char *text, struct port_map *out, char *err, size_t er
     if (!last)
         return spec_refuse(err, errlen, "port '%s' must be [IP:]HOST:GUEST[/udp], as in 8080:80", text);
     *last = '\0';
-    char *host = strrchr(buf, ':');
-    if (host) {
-        *host++ = '\0';
-        struct in_addr a;
-        if (inet_pton(AF_INET, buf, &a) != 1)
-            return spec_refuse(err, errlen, "port '%s': '%s' is not an IPv4 address", text, buf);
-        inet_ntop(AF_INET, &a, out->host_ip, sizeof out->host_ip);
-    } else {
-        host = buf;
-    }
+    char *host;
+    if (split_ip(buf, out->host_ip, sizeof out->host_ip, &host) < 0)
+        return spec_refuse(err, errlen, "port '%s': '%s' is not an IPv4 address", text, buf);
     const char *end;
     if (parse_port_number(host, &end, &out->host_port) < 0 || *end)
         return spec_refuse(err, errlen, "port '%s': host port '%s' is not 1-65535", text, host);
@@ -263,16 +273,9 @@ int spec_parse_gdb(const char *text, struct gdb_stub *out, char *err, size_t err
     if (strlen(text) >= sizeof buf)
         return spec_refuse(err, errlen, "--gdb '%.32s...' is too long", text);
     strcpy(buf, text);
-    char *port = strrchr(buf, ':');
-    if (port) {
-        *port++ = '\0';
-        struct in_addr a;
-        if (inet_pton(AF_INET, buf, &a) != 1)
-            return spec_refuse(err, errlen, "--gdb '%s': '%s' is not an IPv4 address ([IP:]PORT)", text, buf);
-        inet_ntop(AF_INET, &a, out->ip, sizeof out->ip);
-    } else {
-        port = buf;
-    }
+    char *port;
+    if (split_ip(buf, out->ip, sizeof out->ip, &port) < 0)
+        return spec_refuse(err, errlen, "--gdb '%s': '%s' is not an IPv4 address ([IP:]PORT)", text, buf);
     const char *end;
     if (parse_port_number(port, &end, &out->port) < 0 || *end) {
         out->port = 0;
