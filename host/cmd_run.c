@@ -115,9 +115,8 @@ static void shell_word(FILE *f, const char *word)
 static int gdb_helpers(char *out, size_t len)
 {
     char exe[PATH_MAX], path[PATH_MAX + 32];
-    if (self_exe(exe, sizeof exe) < 0)
+    if (manager_dir(exe, sizeof exe) < 0)
         return -1;
-    *strrchr(exe, '/') = '\0';
     snprintf(path, sizeof path, "%s/../scripts/gdb/mayfly.py", exe);
     char *real = realpath(path, NULL);
     if (!real || strlen(real) >= len) {

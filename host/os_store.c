@@ -155,9 +155,8 @@ int os_store_make_current(const char *cmd, const char *path)
 int os_store_bundled(char *out, size_t len)
 {
     char exe[PATH_MAX];
-    if (self_exe(exe, sizeof exe) < 0)
+    if (manager_dir(exe, sizeof exe) < 0)
         return -1;
-    *strrchr(exe, '/') = '\0';
     static const char *const places[] = { "%s/mayfly-os.elf", "%s/../lib/mayfly/mayfly-os.elf" };
     for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
         if ((size_t)snprintf(out, len, places[i], exe) < len && access(out, R_OK) == 0)

@@ -88,15 +88,21 @@ int self_exe(char *out, size_t len)
     return 0;
 }
 
+int manager_dir(char *out, size_t len)
+{
+    if (self_exe(out, len) < 0)
+        return -1;
+    *strrchr(out, '/') = '\0';         /* readlink gives an absolute path: there is a '/' */
+    return 0;
+}
+
 /* scripts/accel in a source tree (the binary is build/mayfly), or PREFIX/lib/mayfly/accel with
  * its probe image beside it (make install). */
 static int find_accel(char *script, size_t len, char *probe, size_t plen)
 {
     char exe[PATH_MAX];
-    if (self_exe(exe, sizeof exe) < 0)
+    if (manager_dir(exe, sizeof exe) < 0)
         return -1;
-    char *slash = strrchr(exe, '/');
-    *slash = '\0';
     probe[0] = '\0';
     if ((size_t)snprintf(script, len, "%s/../scripts/accel", exe) < len && access(script, X_OK) == 0)
         return 0;

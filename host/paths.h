@@ -23,6 +23,9 @@ int accel_args(char words[][64], int max, char *name, size_t namelen);
 
 /* The running binary's path (for the monitors, which are `mayfly monitor NAME`). */
 int self_exe(char *out, size_t len);
+/* The directory of the running binary: build/ in a source tree, PREFIX/bin after make install;
+ * what ships beside the manager (scripts/, lib/mayfly/) is found from there. */
+int manager_dir(char *out, size_t len);
 
 /* Writes data to path through path.PID.tmp, fsync and a rename, so a reader sees the old or the
  * new file whole, whenever this process dies or the host loses power. Returns 0 or -1 (errno). */
