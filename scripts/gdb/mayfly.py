@@ -2,7 +2,6 @@
 #   mayfly-threads            the cooperative threads (kernel/thread.c's list): name, state, saved rsp/rip
 #   mayfly-bt [ID|NAME|ADDR]  a backtrace of one thread; of every thread with no argument
 #   mayfly-module [FILE.app]  load an app module's symbols where the shared OS's loader linked it
-#   mayfly-reconnect          reconnect with the 64-bit register layout (a QEMU from before 2017)
 # gdb's own `info threads` shows QEMU's vCPUs, not these: Mayfly's threads switch in
 # kernel/switch.S, which gdb knows nothing of, so these commands read the kernel's tables.
 import gdb
@@ -188,28 +187,6 @@ def gdb_quote(path):
     return path
 
 
-class MayflyReconnect(gdb.Command):
-    """Disconnect and reconnect to QEMU as x86-64 (mayfly-reconnect [HOST:PORT], default the
-connection in use). QEMU before 2017 sent the 32-bit register layout until the CPU entered long mode,
-and gdb then failed with "Remote 'g' packet reply is too long"; a new connection made after the
-switch reads the 64-bit layout. Newer QEMU sends the 64-bit layout in every mode."""
-
-    def __init__(self):
-        super().__init__("mayfly-reconnect", gdb.COMMAND_RUNNING)
-
-    def invoke(self, arg, from_tty):
-        where = arg.strip()
-        if not where:
-            conn = gdb.selected_inferior().connection
-            where = conn.details if conn is not None and conn.type == "remote" else None
-        if not where:
-            raise gdb.GdbError("mayfly-reconnect: not connected: give HOST:PORT")
-        gdb.execute("disconnect", to_string=True)
-        gdb.execute("set architecture i386:x86-64", to_string=True)
-        gdb.execute("target remote %s" % where)
-
-
 MayflyThreads()
 MayflyBacktrace()
 MayflyModule()
-MayflyReconnect()
