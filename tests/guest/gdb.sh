@@ -11,16 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
-check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# listening PORT: something listens on 127.0.0.1:PORT (read from /proc, so that no probe connects
-# to the gdb stub, which takes one client)
-listening() {
-  local hex
-  hex=$(printf '%04X' "$1")
-  awk -v p=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
-    /proc/net/tcp
-}
+. tests/lib/checks.sh
 
 work=$(mktemp -d /tmp/mayfly-gdb.XXXXXX)
 run_pid=""

@@ -173,10 +173,6 @@ refuses "--gdb with letters" "port 'abc'" run --gdb abc build/hello.elf
 refuses "an empty --gdb" "--gdb ''" run --gdb "" build/hello.elf
 refuses "--gdb with --replicas" "--gdb debugs one instance, and --replicas" run --gdb 1234 --replicas 2 -p 8080:80 build/httpd.elf
 refuses "--gdb with --health" "--gdb halts the guest until gdb lets it run, and --health" run --gdb 1234 --health tcp:80 build/httpd.elf
-# listening PORT: from /proc, so that no probe connects to the stub (it takes one client)
-listening() {
-  awk -v p=":$(printf '%04X' "$1")" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' /proc/net/tcp
-}
 gport=$(free_port)
 out=$("$mayfly" run -d --name dbg --gdb "127.0.0.1:$gport" build/hello.elf 2>"$work/dbg.err")
 status=$?

@@ -35,8 +35,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' TERM INT
 
-check() { if [ "$2" = 0 ]; then echo "ok $1"; else echo "not ok $1: $3"; fi; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. tests/lib/checks.sh
 # hold_port PORT SECONDS: a process listening on 127.0.0.1:PORT for that long, in the background
 # (its pid in $holder), returning once the port is taken: a loaded machine can take longer than
 # any fixed sleep to start Python, and a test that went on before would find the port free.
